@@ -1,0 +1,153 @@
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CloseCode } from '../src/lib/protocol/close-codes.js';
+import { meetingIdPattern } from '../src/lib/protocol/yjs-messages.js';
+import { databasePath, type Config } from './config.js';
+import { openDatabase, type Db } from './db/database.js';
+import { createLogger, type Logger } from './log.js';
+import { MeetingRepository } from './meetings.js';
+import { Metrics } from './metrics.js';
+import { createRealtime, type RealtimeServer } from './realtime/socket.js';
+import { DocumentRegistry } from './yjs/documents.js';
+import { YjsEndpoint } from './yjs/endpoint.js';
+import { SqliteDocumentStore } from './yjs/storage.js';
+
+type Next = () => void;
+
+/**
+ * The composition root: one database, one document registry, one socket.io server per process.
+ * Production (server/main.ts) and `vite dev` (server/dev-plugin.ts) both build one App and attach it
+ * to their HTTP server; SvelteKit reaches the same instance through `src/lib/server/app.ts`.
+ */
+export class App {
+	readonly config: Config;
+	readonly log: Logger;
+	readonly db: Db;
+	readonly meetings: MeetingRepository;
+	readonly documents: DocumentRegistry;
+	readonly metrics: Metrics;
+	readonly io: RealtimeServer;
+	readonly #yjs: YjsEndpoint;
+	readonly #engine;
+	#closing: Promise<void> | undefined;
+
+	constructor(config: Config, log: Logger = createLogger(config.logLevel)) {
+		this.config = config;
+		this.log = log;
+		this.db = openDatabase(databasePath(config), { syncMode: config.syncMode });
+		this.meetings = new MeetingRepository(this.db);
+		this.metrics = new Metrics(() => this.documents);
+		const metrics = this.metrics;
+		this.documents = new DocumentRegistry({
+			store: new SqliteDocumentStore(this.db),
+			log,
+			unloadDelayMs: config.unloadDelayMs,
+			compactAfterUpdates: config.compactAfterUpdates,
+			hooks: {
+				onStorageWrite: (seconds) => metrics.storageWriteSeconds.observe(seconds),
+				onUpdateReceived: () => metrics.updatesReceived.inc()
+			}
+		});
+		this.#yjs = new YjsEndpoint({
+			registry: this.documents,
+			log: log.child({ channel: 'yjs' }),
+			maxMessageBytes: config.maxMessageBytes,
+			maxBufferedBytes: config.maxBufferedBytes,
+			heartbeatMs: config.heartbeatMs,
+			authorize: (meetingId) =>
+				this.meetings.exists(meetingId) ? { ok: true } : { ok: false, code: CloseCode.MeetingNotFound },
+			onConnectionCountChange: (n) => metrics.openConnections.set({ channel: 'yjs' }, n)
+		});
+		const realtime = createRealtime({
+			meetings: this.meetings,
+			log,
+			onConnectionCountChange: (n) => metrics.openConnections.set({ channel: 'socket.io' }, n)
+		});
+		this.io = realtime.io;
+		this.#engine = realtime.engine;
+	}
+
+	/**
+	 * Serves the app's own HTTP endpoints (/healthz, /metrics, /socket.io/); anything else goes to
+	 * `next` (SvelteKit's handler, or Vite's middleware in development).
+	 */
+	handleRequest = (req: IncomingMessage, res: ServerResponse, next: Next): void => {
+		const path = pathOf(req);
+		if (path.startsWith('/socket.io/')) {
+			this.#engine.handleRequest(req, res);
+		} else if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+			const ok = this.#closing === undefined;
+			res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+			res.end(JSON.stringify({ status: ok ? 'ok' : 'shutting down' }));
+		} else if (path === '/metrics' && req.method === 'GET') {
+			this.metrics.registry.metrics().then(
+				(body) => {
+					res.writeHead(200, { 'content-type': this.metrics.registry.contentType });
+					res.end(body);
+				},
+				(error: unknown) => {
+					this.log.error({ err: error }, 'metrics failed');
+					res.writeHead(500).end();
+				}
+			);
+		} else {
+			next();
+		}
+	};
+
+	/**
+	 * The one upgrade router: /yjs/<meetingId> and /socket.io/ are ours. Returns false for any other
+	 * path so that the caller can leave it alone (Vite's HMR socket) or refuse it (production).
+	 */
+	handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
+		const path = pathOf(req);
+		if (path.startsWith('/socket.io/')) {
+			this.#engine.handleUpgrade(req, socket, head);
+			return true;
+		}
+		if (path.startsWith('/yjs/')) {
+			let meetingId: string;
+			try {
+				meetingId = decodeURIComponent(path.slice('/yjs/'.length));
+			} catch {
+				meetingId = '';
+			}
+			if (this.#closing) {
+				socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+				return true;
+			}
+			// A malformed id cannot name a meeting: same answer as an unknown one.
+			this.#yjs.handleUpgrade(req, socket, head, meetingIdPattern.test(meetingId) ? meetingId : '');
+			return true;
+		}
+		return false;
+	};
+
+	/** Attaches the realtime endpoints to an HTTP server whose requests go to `fallback`. */
+	attach(server: HttpServer, options: { refuseOtherUpgrades: boolean }): void {
+		server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+			if (!this.handleUpgrade(req, socket, head) && options.refuseOtherUpgrades) {
+				socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+			}
+		});
+	}
+
+	/** Stops accepting, closes every peer, stores what is pending, closes the database. Idempotent. */
+	close(): Promise<void> {
+		this.#closing ??= (async () => {
+			this.log.info('shutting down');
+			await new Promise<void>((resolve) => this.io.close(() => resolve()));
+			await this.documents.shutdown(CloseCode.GoingAway, 'server shutting down');
+			this.#yjs.close();
+			this.db.close();
+			this.log.info('stopped');
+		})();
+		return this.#closing;
+	}
+}
+
+function pathOf(req: IncomingMessage): string {
+	const url = req.url ?? '/';
+	const query = url.indexOf('?');
+	return query === -1 ? url : url.slice(0, query);
+}

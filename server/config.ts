@@ -1,0 +1,68 @@
+import path from 'node:path';
+
+/** Everything the server can be told from outside. Read once, by the composition root. */
+export interface Config {
+	host: string;
+	port: number;
+	/** Folder for the SQLite database; `:memory:` keeps everything in memory (tests). */
+	dataDir: string;
+	/** Largest websocket frame accepted on `/yjs/…`; larger frames close with 1009. */
+	maxMessageBytes: number;
+	/** A peer that answers no ping within this interval is dropped. */
+	heartbeatMs: number;
+	/** How long a document stays loaded after its last connection left. */
+	unloadDelayMs: number;
+	/** Compact a document's update log into one snapshot once it holds this many updates. */
+	compactAfterUpdates: number;
+	/** A peer whose unsent data exceeds this is closed with 1013 instead of buffering without end. */
+	maxBufferedBytes: number;
+	/** `normal` survives a killed process; `full` also survives a power cut, at an fsync per commit. */
+	syncMode: 'normal' | 'full';
+	logLevel: string;
+}
+
+const defaults: Config = {
+	host: '0.0.0.0',
+	port: 3000,
+	dataDir: './data',
+	maxMessageBytes: 1024 * 1024,
+	heartbeatMs: 30_000,
+	unloadDelayMs: 10_000,
+	compactAfterUpdates: 500,
+	maxBufferedBytes: 8 * 1024 * 1024,
+	syncMode: 'normal',
+	logLevel: 'info'
+};
+
+export function configFrom(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
+	const int = (name: string, fallback: number) => {
+		const raw = env[name];
+		if (raw === undefined || raw === '') return fallback;
+		const value = Number(raw);
+		if (!Number.isInteger(value) || value < 0) {
+			throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+		}
+		return value;
+	};
+	const syncMode = env.SQLITE_SYNC ?? defaults.syncMode;
+	if (syncMode !== 'normal' && syncMode !== 'full') {
+		throw new Error(`SQLITE_SYNC must be "normal" or "full", got ${JSON.stringify(syncMode)}`);
+	}
+	return {
+		host: env.HOST || defaults.host,
+		port: int('PORT', defaults.port),
+		dataDir: env.DATA_DIR || defaults.dataDir,
+		maxMessageBytes: int('MAX_MESSAGE_BYTES', defaults.maxMessageBytes),
+		heartbeatMs: int('HEARTBEAT_MS', defaults.heartbeatMs),
+		unloadDelayMs: int('UNLOAD_DELAY_MS', defaults.unloadDelayMs),
+		compactAfterUpdates: int('COMPACT_AFTER_UPDATES', defaults.compactAfterUpdates),
+		maxBufferedBytes: int('MAX_BUFFERED_BYTES', defaults.maxBufferedBytes),
+		syncMode,
+		logLevel: env.LOG_LEVEL || defaults.logLevel,
+		...overrides
+	};
+}
+
+export function databasePath(config: Pick<Config, 'dataDir'>): string {
+	return config.dataDir === ':memory:' ? ':memory:' : path.join(config.dataDir, 'verkosto.sqlite');
+}

@@ -1,0 +1,13 @@
+import { sql as initial } from './0001_initial.js';
+
+export interface Migration {
+	version: number;
+	name: string;
+	sql: string;
+}
+
+/**
+ * Numbered migrations, applied in order at start-up. Append new ones; never edit one that has shipped.
+ * They are TypeScript modules (not .sql files) so the bundled production server carries them.
+ */
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];

@@ -1,0 +1,37 @@
+/**
+ * The production entry: `npm start` runs its bundle, build/server.js, beside SvelteKit's build/handler.js.
+ */
+import { setApp } from '../src/lib/server/app.js';
+import { App } from './app.js';
+import { configFrom } from './config.js';
+import { createHttpServer, listen, type RequestHandler } from './http-server.js';
+
+const config = configFrom(process.env);
+const app = new App(config);
+setApp(app);
+
+// Imported through a variable so neither esbuild nor svelte-check pulls the SvelteKit build in.
+const handlerPath = './handler.js';
+const { handler } = (await import(/* @vite-ignore */ handlerPath)) as { handler: RequestHandler };
+
+const server = createHttpServer(app, handler);
+const port = await listen(server, config.port, config.host);
+app.log.info({ host: config.host, port, dataDir: config.dataDir }, 'Verkosto is listening');
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+	process.on(signal, () => {
+		if (stopping) return;
+		stopping = true;
+		app.log.info({ signal }, 'stopping');
+		server.close();
+		server.closeIdleConnections();
+		app.close().then(
+			() => process.exit(0),
+			(error: unknown) => {
+				app.log.error({ err: error }, 'shutdown failed');
+				process.exit(1);
+			}
+		);
+	});
+}

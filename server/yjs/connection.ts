@@ -1,0 +1,114 @@
+import type { WebSocket } from 'ws';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { CloseCode, closeReasons } from '../../src/lib/protocol/close-codes.js';
+import type { Logger } from '../log.js';
+import { DocumentUnavailableError, type LiveDocument, type Peer } from './documents.js';
+import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, parseMessage, ProtocolError } from './messages.js';
+
+export interface ConnectionOptions {
+	id: string;
+	log: Logger;
+	/** A peer whose unsent data exceeds this is closed with 1013 (a slow consumer). */
+	maxBufferedBytes: number;
+}
+
+/**
+ * One websocket on `/yjs/<meetingId>`: decodes what the peer sends (handle message), hands updates to
+ * the live document (store, apply, relay) and sends what the document relays back.
+ */
+export class YjsConnection implements Peer {
+	readonly id: string;
+	readonly awarenessClients = new Set<number>();
+	readonly #ws: WebSocket;
+	readonly #doc: LiveDocument;
+	readonly #log: Logger;
+	readonly #maxBufferedBytes: number;
+	#closed = false;
+
+	constructor(ws: WebSocket, doc: LiveDocument, options: ConnectionOptions) {
+		this.id = options.id;
+		this.#ws = ws;
+		this.#doc = doc;
+		this.#log = options.log;
+		this.#maxBufferedBytes = options.maxBufferedBytes;
+	}
+
+	/** Greets the peer once the document is loaded: our state vector and who else is here. */
+	start(): void {
+		this.#doc
+			.run(() => {
+				this.send(encodeSyncStep1(this.#doc.doc));
+				const states = this.#doc.awareness.getStates();
+				if (states.size > 0) {
+					this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.#doc.awareness, [...states.keys()])));
+				}
+			})
+			.catch((error: unknown) => this.#fail('start', error));
+	}
+
+	receive(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+		if (this.#closed) return;
+		if (!isBinary) {
+			this.close(CloseCode.UnsupportedMessageType, 'text frames are not accepted');
+			return;
+		}
+		const frame = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+		let message;
+		try {
+			message = parseMessage(frame);
+		} catch (error) {
+			if (!(error instanceof ProtocolError)) throw error;
+			this.#log.warn({ code: error.code, reason: error.message, bytes: frame.byteLength }, 'refused a message');
+			this.close(error.code, closeReasons[error.code]);
+			return;
+		}
+		switch (message.type) {
+			case 'sync-step-1': {
+				const stateVector = message.stateVector;
+				this.#doc
+					.run(() => this.send(encodeSyncStep2(this.#doc.doc, stateVector)))
+					.catch((error: unknown) => this.#fail('sync', error));
+				break;
+			}
+			case 'update':
+				if (message.empty) break;
+				this.#doc.receiveUpdate(this, message.update).catch((error: unknown) => this.#fail('update', error));
+				break;
+			case 'awareness':
+				this.#doc.receiveAwareness(this, message.update).catch((error: unknown) => this.#fail('awareness', error));
+				break;
+			case 'query-awareness':
+				this.#doc
+					.run(() => {
+						const clients = [...this.#doc.awareness.getStates().keys()];
+						this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.#doc.awareness, clients)));
+					})
+					.catch((error: unknown) => this.#fail('query-awareness', error));
+				break;
+		}
+	}
+
+	send(message: Uint8Array): void {
+		if (this.#closed || this.#ws.readyState !== this.#ws.OPEN) return;
+		if (this.#ws.bufferedAmount + message.byteLength > this.#maxBufferedBytes) {
+			this.#log.warn({ buffered: this.#ws.bufferedAmount }, 'closing a slow consumer');
+			this.close(CloseCode.TryAgainLater, closeReasons[CloseCode.TryAgainLater]);
+			return;
+		}
+		this.#ws.send(message, { binary: true }, (error) => {
+			if (error) this.#log.debug({ err: error }, 'send failed');
+		});
+	}
+
+	close(code: number, reason: string): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		this.#ws.close(code, reason);
+	}
+
+	#fail(step: string, error: unknown): void {
+		if (error instanceof DocumentUnavailableError && this.#closed) return;
+		this.#log.error({ err: error, step }, 'closing the connection after a failure');
+		this.close(CloseCode.InternalError, closeReasons[CloseCode.InternalError]);
+	}
+}

@@ -1,0 +1,312 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { Logger } from '../log.js';
+import type { DocumentStore } from './storage.js';
+import { encodeAwareness, encodeUpdate } from './messages.js';
+
+/**
+ * A live connection to a document, as the document sees it. The document sends to it and closes it;
+ * the transport (websocket, tests) decides how.
+ */
+export interface Peer {
+	readonly id: string;
+	/** Awareness client ids this peer has announced, so they can be removed when it leaves. */
+	readonly awarenessClients: Set<number>;
+	send(message: Uint8Array): void;
+	close(code: number, reason: string): void;
+}
+
+/** Transaction origin of updates replayed from storage: never stored again, never relayed. */
+export const storageOrigin = Symbol('storage');
+
+export interface DocumentHooks {
+	/** Called with the time in seconds a storage write took. */
+	onStorageWrite?(seconds: number): void;
+	onUpdateReceived?(): void;
+}
+
+export interface LiveDocumentOptions {
+	store: DocumentStore;
+	log: Logger;
+	unloadDelayMs: number;
+	compactAfterUpdates: number;
+	hooks?: DocumentHooks;
+	/** Resolves when the previous instance of this document has finished unloading. */
+	previous?: Promise<void>;
+	/** Called once when the document is unloaded or failed to load, so the registry forgets it. */
+	onGone: (doc: LiveDocument) => void;
+}
+
+type State = 'loading' | 'ready' | 'unloading' | 'unloaded' | 'failed';
+
+export class DocumentUnavailableError extends Error {
+	constructor(meetingId: string, cause?: unknown) {
+		super(`document of meeting ${meetingId} is not available`, { cause });
+		this.name = 'DocumentUnavailableError';
+	}
+}
+
+/**
+ * One meeting's Y.Doc in memory, with its peers and its storage. Every operation that reads or
+ * writes the document runs through one serial queue: load first, then messages in arrival order,
+ * compaction and unload last. That queue is what makes "stored before relayed" and "never unload
+ * with a write pending" hold without locks.
+ */
+export class LiveDocument {
+	readonly meetingId: string;
+	readonly doc = new Y.Doc();
+	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	readonly loaded: Promise<void>;
+	readonly unloaded: Promise<void>;
+
+	#state: State = 'loading';
+	#tail: Promise<unknown>;
+	#pending = 0;
+	#peers = new Set<Peer>();
+	#unloadTimer: NodeJS.Timeout | undefined;
+	#lastUpdateId = 0;
+	#logLength = 0;
+	#compactionQueued = false;
+	#resolveUnloaded!: () => void;
+	readonly #options: LiveDocumentOptions;
+	readonly #log: Logger;
+
+	constructor(meetingId: string, options: LiveDocumentOptions) {
+		this.meetingId = meetingId;
+		this.#options = options;
+		this.#log = options.log.child({ meetingId });
+		this.unloaded = new Promise((resolve) => (this.#resolveUnloaded = resolve));
+		// The server holds no awareness state of its own; it only relays its peers'.
+		this.awareness.setLocalState(null);
+		this.doc.on('update', this.#relayUpdate);
+		this.awareness.on('update', this.#relayAwareness);
+		this.#tail = Promise.resolve();
+		this.loaded = this.#enqueue(async () => {
+			await options.previous;
+			await this.#load();
+		});
+		// Callers of `loaded` handle the failure; this keeps it from surfacing as unhandled.
+		this.loaded.catch(() => {});
+	}
+
+	get state(): State {
+		return this.#state;
+	}
+
+	/** True while new peers may join this instance; otherwise the registry starts a fresh one. */
+	get acceptsPeers(): boolean {
+		return this.#state === 'loading' || this.#state === 'ready';
+	}
+
+	get peerCount(): number {
+		return this.#peers.size;
+	}
+
+	/** Updates in the stored log that are not yet compacted into the snapshot. */
+	get logLength(): number {
+		return this.#logLength;
+	}
+
+	/** Tasks queued or running: writes not yet stored and applied. */
+	get pendingTasks(): number {
+		return this.#pending;
+	}
+
+	attach(peer: Peer): void {
+		if (!this.acceptsPeers) throw new DocumentUnavailableError(this.meetingId);
+		clearTimeout(this.#unloadTimer);
+		this.#unloadTimer = undefined;
+		this.#peers.add(peer);
+	}
+
+	detach(peer: Peer): void {
+		if (!this.#peers.delete(peer)) return;
+		if (peer.awarenessClients.size > 0) {
+			awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessClients], peer);
+		}
+		if (this.#peers.size === 0 && this.#state === 'ready') {
+			this.#unloadTimer = setTimeout(() => void this.unload(), this.#options.unloadDelayMs);
+			this.#unloadTimer.unref();
+		}
+	}
+
+	/** Runs `task` after everything queued before it; the document is loaded when it runs. */
+	run<T>(task: () => T | Promise<T>): Promise<T> {
+		return this.#enqueue(() => {
+			if (this.#state !== 'ready') throw new DocumentUnavailableError(this.meetingId);
+			return task();
+		});
+	}
+
+	/**
+	 * Stores a peer's update, then applies it, then relays it to every other peer — in that order.
+	 * Resolves once all three happened; rejects (having applied and relayed nothing) if storing failed.
+	 */
+	receiveUpdate(peer: Peer, update: Uint8Array): Promise<void> {
+		this.#options.hooks?.onUpdateReceived?.();
+		return this.run(async () => {
+			const started = performance.now();
+			const id = await this.#options.store.append(this.meetingId, update);
+			this.#options.hooks?.onStorageWrite?.((performance.now() - started) / 1000);
+			this.#lastUpdateId = id;
+			this.#logLength++;
+			Y.applyUpdate(this.doc, update, peer);
+			if (this.#logLength >= this.#options.compactAfterUpdates && !this.#compactionQueued) {
+				this.#compactionQueued = true;
+				void this.#enqueue(() => this.#compact('log length')).catch((error: unknown) =>
+					this.#log.error({ err: error }, 'compaction failed; the update log is kept')
+				);
+			}
+		});
+	}
+
+	/** Applies a peer's awareness update; awareness is presence, never stored. */
+	receiveAwareness(peer: Peer, update: Uint8Array): Promise<void> {
+		return this.run(() => awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer));
+	}
+
+	/** Unloads now if no peer is attached: waits for pending writes, compacts, frees memory. */
+	unload(): Promise<void> {
+		if (this.#state !== 'ready' || this.#peers.size > 0) return this.unloaded;
+		clearTimeout(this.#unloadTimer);
+		this.#state = 'unloading';
+		void this.#enqueue(async () => {
+			try {
+				if (this.#logLength > 0) await this.#compact('unload');
+			} catch (error) {
+				this.#log.error({ err: error }, 'compaction at unload failed; the update log is kept');
+			}
+			this.#finish('unloaded');
+		});
+		return this.unloaded;
+	}
+
+	/** Closes every peer (for shutdown), then unloads. */
+	async shutdown(code: number, reason: string): Promise<void> {
+		for (const peer of [...this.#peers]) {
+			peer.close(code, reason);
+			this.detach(peer);
+		}
+		if (this.#state === 'loading') await this.loaded.catch(() => {});
+		await this.unload();
+	}
+
+	#enqueue<T>(task: () => T | Promise<T>): Promise<T> {
+		this.#pending++;
+		const run = this.#tail.then(task).finally(() => this.#pending--);
+		this.#tail = run.catch(() => {});
+		return run;
+	}
+
+	async #load(): Promise<void> {
+		try {
+			const stored = await this.#options.store.load(this.meetingId);
+			this.doc.transact(() => {
+				if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
+				for (const update of stored.updates) Y.applyUpdate(this.doc, update);
+			}, storageOrigin);
+			this.#lastUpdateId = stored.lastUpdateId;
+			this.#logLength = stored.updates.length;
+			this.#state = 'ready';
+			this.#log.debug({ logLength: this.#logLength }, 'document loaded');
+		} catch (error) {
+			// Nothing is written for a document that failed to load, so what is stored stays as it was.
+			this.#log.error({ err: error }, 'document failed to load');
+			for (const peer of this.#peers) peer.close(1011, 'could not load the meeting');
+			this.#peers.clear();
+			this.#finish('failed');
+			throw new DocumentUnavailableError(this.meetingId, error);
+		}
+	}
+
+	async #compact(reason: string): Promise<void> {
+		this.#compactionQueued = false;
+		if (this.#state === 'failed' || this.#state === 'unloaded') return;
+		const through = this.#lastUpdateId;
+		const snapshot = Y.encodeStateAsUpdate(this.doc);
+		await this.#options.store.compact(this.meetingId, snapshot, through);
+		this.#log.debug({ reason, compacted: this.#logLength, bytes: snapshot.byteLength }, 'update log compacted');
+		this.#logLength = 0;
+	}
+
+	#finish(state: 'unloaded' | 'failed'): void {
+		this.#state = state;
+		clearTimeout(this.#unloadTimer);
+		this.doc.off('update', this.#relayUpdate);
+		this.awareness.off('update', this.#relayAwareness);
+		this.awareness.destroy();
+		this.doc.destroy();
+		this.#options.onGone(this);
+		this.#resolveUnloaded();
+	}
+
+	#relayUpdate = (update: Uint8Array, origin: unknown) => {
+		if (origin === storageOrigin) return;
+		const message = encodeUpdate(update);
+		for (const peer of this.#peers) if (peer !== origin) peer.send(message);
+	};
+
+	#relayAwareness = (
+		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+		origin: unknown
+	) => {
+		const changed = [...added, ...updated, ...removed];
+		if (origin instanceof Object && 'awarenessClients' in origin) {
+			const owned = (origin as Peer).awarenessClients;
+			for (const id of added) owned.add(id);
+			for (const id of removed) owned.delete(id);
+		}
+		const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+		// Echoed to the sender too, as the reference server does: the stock provider counts it as
+		// traffic and would otherwise reconnect every 30 s when it is alone in the meeting.
+		for (const peer of this.#peers) peer.send(message);
+	};
+}
+
+export interface RegistryOptions extends Omit<LiveDocumentOptions, 'previous' | 'onGone'> {}
+
+/** The process's one map from meeting id to live document. */
+export class DocumentRegistry {
+	readonly #documents = new Map<string, LiveDocument>();
+	readonly #options: RegistryOptions;
+
+	constructor(options: RegistryOptions) {
+		this.#options = options;
+	}
+
+	/**
+	 * The live document of a meeting, loading it if needed. If the loaded instance is unloading,
+	 * a fresh one is started that loads only after the old one has stored everything, so a peer
+	 * arriving inside the unload window never sees a stale or empty document.
+	 */
+	acquire(meetingId: string): LiveDocument {
+		const current = this.#documents.get(meetingId);
+		if (current?.acceptsPeers) return current;
+		const doc = new LiveDocument(meetingId, {
+			...this.#options,
+			previous: current?.unloaded,
+			onGone: (gone) => {
+				if (this.#documents.get(meetingId) === gone) this.#documents.delete(meetingId);
+			}
+		});
+		this.#documents.set(meetingId, doc);
+		return doc;
+	}
+
+	get(meetingId: string): LiveDocument | undefined {
+		return this.#documents.get(meetingId);
+	}
+
+	get size(): number {
+		return this.#documents.size;
+	}
+
+	documents(): IterableIterator<LiveDocument> {
+		return this.#documents.values();
+	}
+
+	/** Closes all peers and unloads every document, storing what is pending. */
+	async shutdown(code: number, reason: string): Promise<void> {
+		await Promise.all([...this.#documents.values()].map((doc) => doc.shutdown(code, reason)));
+	}
+}

@@ -1,0 +1,95 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, closeReasons } from '../../src/lib/protocol/close-codes.js';
+import type { Logger } from '../log.js';
+import type { DocumentRegistry } from './documents.js';
+import { YjsConnection } from './connection.js';
+
+export interface YjsEndpointOptions {
+	registry: DocumentRegistry;
+	log: Logger;
+	maxMessageBytes: number;
+	maxBufferedBytes: number;
+	heartbeatMs: number;
+	/** Lifecycle step "authorize": may this request open this meeting's document? */
+	authorize(meetingId: string, request: IncomingMessage): { ok: true } | { ok: false; code: CloseCode };
+	onConnectionCountChange?(count: number): void;
+}
+
+/**
+ * The Yjs websocket endpoint, as named lifecycle steps: authorize → load (the registry) → handle
+ * message (the connection) → store and relay (the live document) → unload (the live document).
+ */
+export class YjsEndpoint {
+	readonly #wss: WebSocketServer;
+	readonly #options: YjsEndpointOptions;
+	readonly #alive = new WeakSet<WebSocket>();
+	readonly #heartbeat: NodeJS.Timeout;
+
+	constructor(options: YjsEndpointOptions) {
+		this.#options = options;
+		// noServer: the app's upgrade router hands us only the upgrades under /yjs/.
+		this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
+		this.#heartbeat = setInterval(() => this.#checkAlive(), options.heartbeatMs);
+		this.#heartbeat.unref();
+	}
+
+	get connectionCount(): number {
+		return this.#wss.clients.size;
+	}
+
+	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, meetingId: string): void {
+		this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, request, meetingId));
+	}
+
+	#open(ws: WebSocket, request: IncomingMessage, meetingId: string): void {
+		const id = randomUUID();
+		const log = this.#options.log.child({ meetingId, connectionId: id });
+		this.#options.onConnectionCountChange?.(this.#wss.clients.size);
+		ws.once('close', () => this.#options.onConnectionCountChange?.(this.#wss.clients.size));
+
+		const verdict = this.#options.authorize(meetingId, request);
+		if (!verdict.ok) {
+			log.info({ code: verdict.code }, 'connection refused');
+			ws.close(verdict.code, closeReasons[verdict.code]);
+			return;
+		}
+
+		const doc = this.#options.registry.acquire(meetingId);
+		const connection = new YjsConnection(ws, doc, { id, log, maxBufferedBytes: this.#options.maxBufferedBytes });
+		doc.attach(connection);
+		this.#alive.add(ws);
+		ws.on('pong', () => this.#alive.add(ws));
+		ws.on('message', (data, isBinary) => connection.receive(data, isBinary));
+		ws.on('error', (error) => {
+			// ws closes the socket itself after a protocol error (1009 for an oversized frame, 1002 otherwise).
+			log.warn({ err: error }, 'websocket error');
+		});
+		ws.on('close', (code) => {
+			doc.detach(connection);
+			log.debug({ code }, 'connection closed');
+		});
+		log.debug('connection opened');
+		connection.start();
+	}
+
+	#checkAlive(): void {
+		for (const ws of this.#wss.clients) {
+			if (!this.#alive.has(ws)) {
+				ws.terminate();
+				continue;
+			}
+			this.#alive.delete(ws);
+			ws.ping();
+		}
+	}
+
+	/** Stops the heartbeat. The registry closes the peers of each document; stragglers are closed here. */
+	close(): void {
+		clearInterval(this.#heartbeat);
+		for (const ws of this.#wss.clients) ws.close(CloseCode.GoingAway, closeReasons[CloseCode.GoingAway]);
+		this.#wss.close();
+	}
+}

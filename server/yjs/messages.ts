@@ -1,0 +1,149 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import { CloseCode } from '../../src/lib/protocol/close-codes.js';
+import { MessageType, SyncMessageType } from '../../src/lib/protocol/yjs-messages.js';
+
+/** One decoded awareness entry: the state is `null` when the peer removed it. */
+export interface AwarenessEntry {
+	clientId: number;
+	clock: number;
+	state: Record<string, unknown> | null;
+}
+
+/** A message from a peer, fully decoded and validated before anything acts on it. */
+export type InboundMessage =
+	| { type: 'sync-step-1'; stateVector: Uint8Array }
+	| { type: 'update'; update: Uint8Array; empty: boolean }
+	| { type: 'awareness'; update: Uint8Array; entries: AwarenessEntry[] }
+	| { type: 'query-awareness' };
+
+/** A message the endpoint refuses; the connection closes with `code`. */
+export class ProtocolError extends Error {
+	constructor(
+		readonly code: CloseCode,
+		message: string
+	) {
+		super(message);
+		this.name = 'ProtocolError';
+	}
+}
+
+const malformed = (what: string, cause?: unknown) =>
+	new ProtocolError(CloseCode.MalformedMessage, `${what}${cause instanceof Error ? `: ${cause.message}` : ''}`);
+
+/**
+ * Decodes one y-websocket frame. Throws a ProtocolError for anything that is not a complete,
+ * well-formed message of a type clients may send, so that nothing malformed is ever stored.
+ */
+export function parseMessage(frame: Uint8Array): InboundMessage {
+	const decoder = decoding.createDecoder(frame);
+	let messageType: number;
+	try {
+		messageType = decoding.readVarUint(decoder);
+	} catch (cause) {
+		throw malformed('unreadable message type', cause);
+	}
+	let message: InboundMessage;
+	switch (messageType) {
+		case MessageType.Sync:
+			message = parseSync(decoder);
+			break;
+		case MessageType.Awareness:
+			message = parseAwareness(decoder);
+			break;
+		case MessageType.QueryAwareness:
+			message = { type: 'query-awareness' };
+			break;
+		default:
+			throw new ProtocolError(CloseCode.UnsupportedMessageType, `message type ${messageType} is not accepted`);
+	}
+	if (decoding.hasContent(decoder)) throw malformed('trailing bytes after the message');
+	return message;
+}
+
+function parseSync(decoder: decoding.Decoder): InboundMessage {
+	let syncType: number;
+	let payload: Uint8Array;
+	try {
+		syncType = decoding.readVarUint(decoder);
+		payload = decoding.readVarUint8Array(decoder);
+	} catch (cause) {
+		throw malformed('truncated sync message', cause);
+	}
+	switch (syncType) {
+		case SyncMessageType.Step1:
+			try {
+				Y.decodeStateVector(payload);
+			} catch (cause) {
+				throw malformed('invalid state vector', cause);
+			}
+			return { type: 'sync-step-1', stateVector: payload };
+		case SyncMessageType.Step2:
+		case SyncMessageType.Update: {
+			let decoded: ReturnType<typeof Y.decodeUpdate>;
+			try {
+				decoded = Y.decodeUpdate(payload);
+			} catch (cause) {
+				throw malformed('invalid Yjs update', cause);
+			}
+			return { type: 'update', update: payload, empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0 };
+		}
+		default:
+			throw malformed(`unknown sync message type ${syncType}`);
+	}
+}
+
+function parseAwareness(decoder: decoding.Decoder): InboundMessage {
+	let update: Uint8Array;
+	const entries: AwarenessEntry[] = [];
+	try {
+		update = decoding.readVarUint8Array(decoder);
+		const inner = decoding.createDecoder(update);
+		const count = decoding.readVarUint(inner);
+		for (let i = 0; i < count; i++) {
+			const clientId = decoding.readVarUint(inner);
+			const clock = decoding.readVarUint(inner);
+			const state: unknown = JSON.parse(decoding.readVarString(inner));
+			if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
+				throw new Error('an awareness state must be an object or null');
+			}
+			entries.push({ clientId, clock, state: state as Record<string, unknown> | null });
+		}
+		if (decoding.hasContent(inner)) throw new Error('trailing bytes');
+	} catch (cause) {
+		throw malformed('invalid awareness update', cause);
+	}
+	return { type: 'awareness', update, entries };
+}
+
+export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MessageType.Sync);
+	encoding.writeVarUint(encoder, SyncMessageType.Step1);
+	encoding.writeVarUint8Array(encoder, Y.encodeStateVector(doc));
+	return encoding.toUint8Array(encoder);
+}
+
+export function encodeSyncStep2(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MessageType.Sync);
+	encoding.writeVarUint(encoder, SyncMessageType.Step2);
+	encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(doc, stateVector));
+	return encoding.toUint8Array(encoder);
+}
+
+export function encodeUpdate(update: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MessageType.Sync);
+	encoding.writeVarUint(encoder, SyncMessageType.Update);
+	encoding.writeVarUint8Array(encoder, update);
+	return encoding.toUint8Array(encoder);
+}
+
+export function encodeAwareness(awarenessUpdate: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MessageType.Awareness);
+	encoding.writeVarUint8Array(encoder, awarenessUpdate);
+	return encoding.toUint8Array(encoder);
+}
