@@ -5,7 +5,17 @@ import { meetingIdPattern } from '../src/lib/protocol/yjs-messages.js';
 import { databasePath, type Config } from './config.js';
 import { openDatabase, type Db } from './db/database.js';
 import { createLogger, type Logger } from './log.js';
+import { Accounts } from './accounts.js';
+import { AuditLog } from './audit.js';
+import { createAuth, principalFor, sessionIdFromCookieHeader, type Auth } from './auth.js';
+import { LiveConnections } from './connections.js';
+import { ConsentRepository } from './consents.js';
+import { InviteRepository } from './invites.js';
 import { MeetingRepository } from './meetings.js';
+import { ParticipantRepository } from './participants.js';
+import { Participation } from './participation.js';
+import { Policy, type Principal } from './policy.js';
+import { UserRepository } from './users.js';
 import { Metrics } from './metrics.js';
 import { createRealtime, type RealtimeServer } from './realtime/socket.js';
 import { DocumentRegistry } from './yjs/documents.js';
@@ -24,6 +34,14 @@ export class App {
 	readonly log: Logger;
 	readonly db: Db;
 	readonly meetings: MeetingRepository;
+	readonly participants: ParticipantRepository;
+	readonly users: UserRepository;
+	readonly auth: Auth;
+	readonly audit: AuditLog;
+	readonly policy: Policy;
+	readonly connections = new LiveConnections();
+	readonly accounts: Accounts;
+	readonly participation: Participation;
 	readonly documents: DocumentRegistry;
 	readonly metrics: Metrics;
 	readonly io: RealtimeServer;
@@ -36,6 +54,26 @@ export class App {
 		this.log = log;
 		this.db = openDatabase(databasePath(config), { syncMode: config.syncMode });
 		this.meetings = new MeetingRepository(this.db);
+		this.participants = new ParticipantRepository(this.db);
+		this.users = new UserRepository(this.db);
+		this.auth = createAuth(this.db);
+		this.audit = new AuditLog(this.db);
+		this.policy = new Policy(this.meetings, this.participants);
+		this.accounts = new Accounts({ users: this.users, auth: this.auth, audit: this.audit, connections: this.connections });
+		this.participation = new Participation(
+			{
+				meetings: this.meetings,
+				participants: this.participants,
+				invites: new InviteRepository(this.db),
+				consents: new ConsentRepository(this.db),
+				users: this.users,
+				policy: this.policy,
+				audit: this.audit,
+				auth: this.auth,
+				connections: this.connections
+			},
+			{ inviteTtlMs: config.inviteTtlDays * 24 * 60 * 60 * 1000 }
+		);
 		this.metrics = new Metrics(() => this.documents);
 		const metrics = this.metrics;
 		this.documents = new DocumentRegistry({
@@ -65,6 +103,11 @@ export class App {
 		});
 		this.io = realtime.io;
 		this.#engine = realtime.engine;
+	}
+
+	/** Who is asking, from the session cookie of an HTTP request or upgrade. */
+	async principalOf(cookieHeader: string | undefined): Promise<Principal> {
+		return (await principalFor(this.auth, sessionIdFromCookieHeader(cookieHeader))).principal;
 	}
 
 	/**

@@ -18,6 +18,8 @@ export interface Config {
 	maxBufferedBytes: number;
 	/** `normal` survives a killed process; `full` also survives a power cut, at an fsync per commit. */
 	syncMode: 'normal' | 'full';
+	/** How long a personal invitation link stays valid. */
+	inviteTtlDays: number;
 	logLevel: string;
 }
 
@@ -31,6 +33,7 @@ const defaults: Config = {
 	compactAfterUpdates: 500,
 	maxBufferedBytes: 8 * 1024 * 1024,
 	syncMode: 'normal',
+	inviteTtlDays: 14,
 	logLevel: 'info'
 };
 
@@ -58,6 +61,7 @@ export function configFrom(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
 		compactAfterUpdates: int('COMPACT_AFTER_UPDATES', defaults.compactAfterUpdates),
 		maxBufferedBytes: int('MAX_BUFFERED_BYTES', defaults.maxBufferedBytes),
 		syncMode,
+		inviteTtlDays: int('INVITE_TTL_DAYS', defaults.inviteTtlDays),
 		logLevel: env.LOG_LEVEL || defaults.logLevel,
 		...overrides
 	};

@@ -4,34 +4,87 @@ import type { Db } from './db/database.js';
 export interface Meeting {
 	id: string;
 	title: string;
+	/** ISO timestamp, or null when no time was set. */
+	scheduledAt: string | null;
+	place: string;
+	remoteLink: string;
+	/** The language the meeting is held in (each participant still picks their own UI language). */
+	language: 'fi' | 'sv' | 'en';
+	createdBy: string | null;
 	createdAt: string;
 }
 
 interface MeetingRow {
 	id: string;
 	title: string;
+	scheduled_at: string | null;
+	place: string | null;
+	remote_link: string | null;
+	language: 'fi' | 'sv' | 'en';
+	created_by: string | null;
 	created_at: string;
 }
 
-const toMeeting = (row: MeetingRow): Meeting => ({ id: row.id, title: row.title, createdAt: row.created_at });
+const toMeeting = (row: MeetingRow): Meeting => ({
+	id: row.id,
+	title: row.title,
+	scheduledAt: row.scheduled_at,
+	place: row.place ?? '',
+	remoteLink: row.remote_link ?? '',
+	language: row.language,
+	createdBy: row.created_by,
+	createdAt: row.created_at
+});
 
 /** A meeting id: 128 random bits, URL-safe, so ids cannot be guessed. */
 export const newMeetingId = () => randomBytes(16).toString('base64url');
 
+export interface NewMeetingRecord {
+	title: string;
+	scheduledAt?: string | null;
+	place?: string;
+	remoteLink?: string;
+	language?: 'fi' | 'sv' | 'en';
+	createdBy?: string | null;
+}
+
 export class MeetingRepository {
-	readonly #insert;
+	readonly #db: Db;
 	readonly #byId;
 
 	constructor(db: Db) {
-		this.#insert = db.prepare<[string, string, string]>('INSERT INTO meetings (id, title, created_at) VALUES (?, ?, ?)');
-		this.#byId = db.prepare<[string], MeetingRow>('SELECT id, title, created_at FROM meetings WHERE id = ?');
+		this.#db = db;
+		this.#byId = db.prepare<[string], MeetingRow>('SELECT * FROM meetings WHERE id = ?');
 	}
 
-	create(input: { title: string }): Meeting {
+	create(input: NewMeetingRecord): Meeting {
 		const title = input.title.trim();
 		if (title.length === 0 || title.length > 200) throw new RangeError('a meeting title needs 1 to 200 characters');
-		const meeting = { id: newMeetingId(), title, createdAt: new Date().toISOString() };
-		this.#insert.run(meeting.id, meeting.title, meeting.createdAt);
+		const meeting: Meeting = {
+			id: newMeetingId(),
+			title,
+			scheduledAt: input.scheduledAt || null,
+			place: input.place ?? '',
+			remoteLink: input.remoteLink ?? '',
+			language: input.language ?? 'fi',
+			createdBy: input.createdBy ?? null,
+			createdAt: new Date().toISOString()
+		};
+		this.#db
+			.prepare(
+				`INSERT INTO meetings (id, title, scheduled_at, place, remote_link, language, created_by, created_at)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+			)
+			.run(
+				meeting.id,
+				meeting.title,
+				meeting.scheduledAt,
+				meeting.place,
+				meeting.remoteLink,
+				meeting.language,
+				meeting.createdBy,
+				meeting.createdAt
+			);
 		return meeting;
 	}
 
@@ -42,5 +95,12 @@ export class MeetingRepository {
 
 	exists(id: string): boolean {
 		return this.#byId.get(id) !== undefined;
+	}
+
+	many(ids: string[]): Meeting[] {
+		return ids.flatMap((id) => {
+			const meeting = this.get(id);
+			return meeting ? [meeting] : [];
+		});
 	}
 }

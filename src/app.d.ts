@@ -1,10 +1,13 @@
 import type { App as VerkostoApp } from '../server/app';
+import type { Principal } from '../server/policy';
 
 declare global {
 	namespace App {
 		interface Locals {
 			/** The process's one composition root (server/app.ts). */
 			app: VerkostoApp;
+			/** Who is asking: resolved once per request from the session cookie. */
+			principal: Principal;
 		}
 		interface Error {
 			message: string;

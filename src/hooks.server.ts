@@ -1,7 +1,9 @@
-import type { Handle } from '@sveltejs/kit';
+import { redirect, type Handle } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { getApp } from '$lib/server/app';
+import { clearSessionCookie, sessionCookieName, setSessionCookie } from '$lib/server/session';
 import { paraglideMiddleware } from '$lib/paraglide/server';
+import { principalFor } from '../server/auth.js';
 
 const locale: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
@@ -9,18 +11,41 @@ const locale: Handle = ({ event, resolve }) =>
 		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) });
 	});
 
-const app: Handle = ({ event, resolve }) => {
-	event.locals.app = getApp();
+/** Resolves the session once into `locals.principal`; extends a session used in its second half. */
+const session: Handle = async ({ event, resolve }) => {
+	const app = getApp();
+	event.locals.app = app;
+	const sessionId = event.cookies.get(sessionCookieName);
+	const { principal, fresh, expiresAt } = await principalFor(app.auth, sessionId);
+	event.locals.principal = principal;
+	if (sessionId && principal.kind === 'anonymous') clearSessionCookie(event.cookies, event.url);
+	if (fresh && expiresAt && principal.kind !== 'anonymous') {
+		setSessionCookie(event.cookies, event.url, principal.sessionId, expiresAt);
+	}
 	return resolve(event);
 };
 
-/** Headers that no page may go without (invitation links must never leak through Referer). */
+/** First run: while no account exists, every page leads to /setup, and only /setup creates one. */
+const firstRun: Handle = ({ event, resolve }) => {
+	const path = event.url.pathname;
+	if (!path.startsWith('/setup') && !path.startsWith('/api/') && event.locals.app.accounts.setupRequired()) {
+		redirect(303, '/setup');
+	}
+	return resolve(event);
+};
+
+/** Headers that no response may go without (invitation links must never leak through Referer). */
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	response.headers.set('referrer-policy', 'no-referrer');
 	response.headers.set('x-content-type-options', 'nosniff');
+	response.headers.set('x-frame-options', 'DENY');
 	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=()');
+	if (event.url.protocol === 'https:') response.headers.set('strict-transport-security', 'max-age=31536000');
+	if (!response.headers.has('cache-control') && event.locals.principal?.kind !== 'anonymous') {
+		response.headers.set('cache-control', 'private, no-store');
+	}
 	return response;
 };
 
-export const handle = sequence(securityHeaders, app, locale);
+export const handle = sequence(securityHeaders, session, firstRun, locale);

@@ -1,4 +1,5 @@
 import { sql as initial } from './0001_initial.js';
+import { sql as accounts } from './0002_accounts.js';
 
 export interface Migration {
 	version: number;
@@ -10,4 +11,7 @@ export interface Migration {
  * Numbered migrations, applied in order at start-up. Append new ones; never edit one that has shipped.
  * They are TypeScript modules (not .sql files) so the bundled production server carries them.
  */
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const migrations: readonly Migration[] = [
+	{ version: 1, name: 'initial', sql: initial },
+	{ version: 2, name: 'accounts', sql: accounts }
+];

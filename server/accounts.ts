@@ -1,0 +1,122 @@
+import type { AccountRole } from '../src/lib/protocol/participants.js';
+import type { AuditLog } from './audit.js';
+import type { Auth } from './auth.js';
+import type { LiveConnections } from './connections.js';
+import { DomainError, refusal } from './errors.js';
+import type { Principal } from './policy.js';
+import { RateLimiter } from './rate-limit.js';
+import { InputError, type User, type UserRepository } from './users.js';
+import { CloseCode } from '../src/lib/protocol/close-codes.js';
+
+/** Sign-in attempts: per account and per address, within 15 minutes. */
+const signInWindowMs = 15 * 60 * 1000;
+
+/**
+ * Accounts and their sessions: the first-run setup, signing in and out, and coordinators managing
+ * accounts. Every outcome is audited.
+ */
+export class Accounts {
+	readonly #users: UserRepository;
+	readonly #auth: Auth;
+	readonly #audit: AuditLog;
+	readonly #connections: LiveConnections;
+	readonly #perAccount = new RateLimiter({ limit: 5, windowMs: signInWindowMs });
+	readonly #perAddress = new RateLimiter({ limit: 20, windowMs: signInWindowMs });
+
+	constructor(deps: { users: UserRepository; auth: Auth; audit: AuditLog; connections: LiveConnections }) {
+		this.#users = deps.users;
+		this.#auth = deps.auth;
+		this.#audit = deps.audit;
+		this.#connections = deps.connections;
+	}
+
+	/** True while no account exists: every page then leads to /setup. */
+	setupRequired(): boolean {
+		return this.#users.count() === 0;
+	}
+
+	/** Creates the first coordinator and signs them in. Refused once any account exists. */
+	async setup(input: { email: string; name: string; password: string }): Promise<{ user: User; sessionId: string }> {
+		if (!this.setupRequired()) throw new DomainError('conflict', 'Verkosto is already set up. Sign in instead.');
+		const user = await this.#create({ ...input, role: 'coordinator' });
+		const session = await this.#auth.createSession(user.id, {});
+		this.#audit.record('setup', { detail: { userId: user.id } });
+		return { user, sessionId: session.id };
+	}
+
+	async signIn(email: string, password: string, address: string): Promise<{ user: User; sessionId: string }> {
+		const accountKey = email.trim().toLowerCase();
+		for (const verdict of [this.#perAccount.hit(accountKey), this.#perAddress.hit(address)]) {
+			if (!verdict.allowed) {
+				throw new DomainError(
+					'rate_limited',
+					`Too many sign-in attempts. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minutes.`,
+					{ retryAfterSeconds: verdict.retryAfterSeconds }
+				);
+			}
+		}
+		const user = await this.#users.verify(email, password);
+		if (!user) {
+			this.#audit.record('sign_in_failed', { detail: { emailKnown: this.#users.findByEmail(accountKey) !== undefined } });
+			throw new DomainError('invalid', 'The email or password is wrong, or the account is disabled.');
+		}
+		this.#perAccount.reset(accountKey);
+		const session = await this.#auth.createSession(user.id, {});
+		this.#audit.record('sign_in', {
+			actor: { kind: 'account', userId: user.id, sessionId: session.id, name: user.name, email: user.email, role: user.role }
+		});
+		return { user, sessionId: session.id };
+	}
+
+	async signOut(principal: Principal): Promise<void> {
+		if (principal.kind === 'anonymous') return;
+		await this.#auth.invalidateSession(principal.sessionId);
+		this.#audit.record('sign_out', {
+			actor: principal,
+			meetingId: principal.kind === 'guest' ? principal.meetingId : null
+		});
+	}
+
+	list(principal: Principal): User[] {
+		this.#requireCoordinator(principal);
+		return this.#users.list();
+	}
+
+	async add(principal: Principal, input: { email: string; name: string; password: string; role: AccountRole }): Promise<User> {
+		this.#requireCoordinator(principal);
+		const user = await this.#create(input);
+		this.#audit.record('user_created', { actor: principal, detail: { userId: user.id, role: user.role } });
+		return user;
+	}
+
+	/** Disables an account: its sessions end and its live connections close at once. */
+	async disable(principal: Principal | null, userId: string): Promise<void> {
+		if (principal) this.#requireCoordinator(principal);
+		if (principal?.kind === 'account' && principal.userId === userId) {
+			throw new DomainError('unprocessable', 'You cannot disable your own account.');
+		}
+		if (!this.#users.get(userId)) throw refusal.notFound('Account');
+		this.#users.disable(userId);
+		await this.#auth.invalidateUserSessions(userId);
+		this.#connections.closeUser(userId, CloseCode.Forbidden, 'account disabled');
+		this.#audit.record('user_disabled', { actor: principal, detail: { userId } });
+	}
+
+	async #create(input: { email: string; name: string; password: string; role: AccountRole }): Promise<User> {
+		try {
+			return await this.#users.create(input);
+		} catch (error) {
+			if (error instanceof InputError) {
+				throw new DomainError(error.code === 'email_taken' ? 'conflict' : 'invalid', error.message, {
+					issues: [{ path: error.code === 'weak_password' ? 'password' : error.code === 'invalid_name' ? 'name' : 'email', message: error.message }]
+				});
+			}
+			throw error;
+		}
+	}
+
+	#requireCoordinator(principal: Principal): void {
+		if (principal.kind === 'anonymous') throw refusal.unauthenticated();
+		if (principal.kind !== 'account' || principal.role !== 'coordinator') throw refusal.forbidden();
+	}
+}

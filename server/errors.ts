@@ -1,0 +1,36 @@
+/**
+ * A refusal the caller can act on: a stable code (for clients and tests), the HTTP status it maps
+ * to, and a message that says what to do. The message is English; pages show localized text by code.
+ */
+export class DomainError extends Error {
+	constructor(
+		readonly code: DomainErrorCode,
+		message: string,
+		readonly detail: { retryAfterSeconds?: number; issues?: Array<{ path: string; message: string }> } = {}
+	) {
+		super(message);
+		this.name = 'DomainError';
+	}
+
+	get status(): number {
+		return statusOf[this.code];
+	}
+}
+
+const statusOf = {
+	invalid: 400,
+	unauthenticated: 401,
+	forbidden: 403,
+	not_found: 404,
+	conflict: 409,
+	unprocessable: 422,
+	rate_limited: 429
+} as const;
+
+export type DomainErrorCode = keyof typeof statusOf;
+
+export const refusal = {
+	unauthenticated: () => new DomainError('unauthenticated', 'Sign in first.'),
+	forbidden: () => new DomainError('forbidden', 'You do not have access to this. Ask the meeting coordinator.'),
+	notFound: (what = 'Meeting') => new DomainError('not_found', `${what} not found. Check the link.`)
+};

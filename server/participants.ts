@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import type { Access, ParticipantRole, Presence } from '../src/lib/protocol/participants.js';
+import type { Db } from './db/database.js';
+
+export interface Participant {
+	id: string;
+	meetingId: string;
+	/** Set when the participant is a professional with an account; guests have none. */
+	userId: string | null;
+	name: string;
+	role: ParticipantRole;
+	organisation: string;
+	presence: Presence;
+	access: Access;
+	revoked: boolean;
+	createdAt: string;
+}
+
+interface ParticipantRow {
+	id: string;
+	meeting_id: string;
+	user_id: string | null;
+	name: string;
+	role: ParticipantRole;
+	organisation: string;
+	presence: Presence;
+	access: Access;
+	revoked_at: string | null;
+	created_at: string;
+}
+
+const toParticipant = (row: ParticipantRow): Participant => ({
+	id: row.id,
+	meetingId: row.meeting_id,
+	userId: row.user_id,
+	name: row.name,
+	role: row.role,
+	organisation: row.organisation,
+	presence: row.presence,
+	access: row.access,
+	revoked: row.revoked_at !== null,
+	createdAt: row.created_at
+});
+
+export interface NewParticipantRecord {
+	meetingId: string;
+	userId?: string | null;
+	name: string;
+	role: ParticipantRole;
+	organisation: string;
+	presence: Presence;
+	access: Access;
+}
+
+export class ParticipantRepository {
+	readonly #db: Db;
+
+	constructor(db: Db) {
+		this.#db = db;
+	}
+
+	create(input: NewParticipantRecord): Participant {
+		const participant: Participant = {
+			id: randomBytes(12).toString('base64url'),
+			meetingId: input.meetingId,
+			userId: input.userId ?? null,
+			name: input.name,
+			role: input.role,
+			organisation: input.organisation,
+			presence: input.presence,
+			access: input.access,
+			revoked: false,
+			createdAt: new Date().toISOString()
+		};
+		this.#db
+			.prepare(
+				`INSERT INTO participants (id, meeting_id, user_id, name, role, organisation, presence, access, created_at)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+			)
+			.run(
+				participant.id,
+				participant.meetingId,
+				participant.userId,
+				participant.name,
+				participant.role,
+				participant.organisation,
+				participant.presence,
+				participant.access,
+				participant.createdAt
+			);
+		return participant;
+	}
+
+	get(id: string): Participant | undefined {
+		const row = this.#db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE id = ?').get(id);
+		return row && toParticipant(row);
+	}
+
+	/** The account's (non-revoked or revoked) participant record in a meeting. */
+	forUser(meetingId: string, userId: string): Participant | undefined {
+		const row = this.#db
+			.prepare<[string, string], ParticipantRow>('SELECT * FROM participants WHERE meeting_id = ? AND user_id = ?')
+			.get(meetingId, userId);
+		return row && toParticipant(row);
+	}
+
+	list(meetingId: string): Participant[] {
+		return this.#db
+			.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE meeting_id = ? ORDER BY created_at, id')
+			.all(meetingId)
+			.map(toParticipant);
+	}
+
+	rename(id: string, name: string): void {
+		this.#db.prepare('UPDATE participants SET name = ? WHERE id = ?').run(name, id);
+	}
+
+	revoke(id: string): boolean {
+		return (
+			this.#db
+				.prepare('UPDATE participants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+				.run(new Date().toISOString(), id).changes > 0
+		);
+	}
+
+	/** Meetings an account takes part in (not revoked), newest first. */
+	meetingIdsForUser(userId: string): string[] {
+		return this.#db
+			.prepare<[string], { meeting_id: string }>(
+				'SELECT meeting_id FROM participants WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC'
+			)
+			.all(userId)
+			.map((row) => row.meeting_id);
+	}
+}

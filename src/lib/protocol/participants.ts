@@ -1,0 +1,72 @@
+import * as v from 'valibot';
+
+/** Roles of a meeting's participants (GLOSSARY.md). A public contract: extend, never rename. */
+export const participantRoles = [
+	'client',
+	'coordinator',
+	'nurse',
+	'social_worker',
+	'doctor',
+	'employment',
+	'kela',
+	'third_sector',
+	'peer_supporter',
+	'other'
+] as const;
+export type ParticipantRole = (typeof participantRoles)[number];
+
+export const presences = ['room', 'remote'] as const;
+export type Presence = (typeof presences)[number];
+
+export const accessLevels = ['edit', 'view'] as const;
+export type Access = (typeof accessLevels)[number];
+
+export const accountRoles = ['coordinator', 'professional'] as const;
+export type AccountRole = (typeof accountRoles)[number];
+
+/** Organisations a client may consent to exchanging information between (as on Kela's form Y 100). */
+export const consentOrganisations = [
+	'health',
+	'social',
+	'employment',
+	'kela',
+	'education',
+	'third_sector'
+] as const;
+export type ConsentOrganisation = (typeof consentOrganisations)[number];
+
+export const meetingLanguages = ['fi', 'sv', 'en'] as const;
+
+const trimmed = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max));
+const required = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
+
+/** `POST /api/meetings/:id/participants` */
+export const NewParticipant = v.object({
+	name: required(100),
+	role: v.picklist(participantRoles),
+	organisation: v.optional(trimmed(100), ''),
+	presence: v.picklist(presences),
+	access: v.picklist(accessLevels),
+	/** Add an existing account (a professional) instead of inviting by link. */
+	userId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64)))
+});
+export type NewParticipant = v.InferOutput<typeof NewParticipant>;
+
+/** `POST /api/meetings` */
+export const NewMeeting = v.object({
+	title: required(200),
+	/** Local date and time, `YYYY-MM-DDTHH:mm` (Europe/Helsinki) or an ISO timestamp. */
+	scheduledAt: v.optional(
+		v.union([v.literal(''), v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/))]),
+		''
+	),
+	place: v.optional(trimmed(200), ''),
+	remoteLink: v.optional(v.union([v.literal(''), v.pipe(v.string(), v.trim(), v.maxLength(500), v.url())]), ''),
+	language: v.optional(v.picklist(meetingLanguages), 'fi')
+});
+export type NewMeeting = v.InferOutput<typeof NewMeeting>;
+
+/** The shape of every JSON API error (docs/api.md). */
+export interface ApiError {
+	error: { code: string; message: string; issues?: Array<{ path: string; message: string }> };
+}
