@@ -10,8 +10,9 @@ import type {
 	SocketData
 } from '../../src/lib/protocol/events.js';
 import { meetingIdPattern } from '../../src/lib/protocol/yjs-messages.js';
+import type { Closable, LiveConnections } from '../connections.js';
 import type { Logger } from '../log.js';
-import type { MeetingRepository } from '../meetings.js';
+import type { Principal } from '../policy.js';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -19,14 +20,27 @@ const JoinPayload = v.object({ meetingId: v.pipe(v.string(), v.regex(meetingIdPa
 
 const roomOf = (meetingId: string) => `meeting:${meetingId}`;
 
+export type MeetingVerdict =
+	| { ok: true; participantId: string | null; userId: string | null }
+	| { ok: false; code: 'unauthenticated' | 'not_found' | 'forbidden' };
+
+const refusalMessages = {
+	unauthenticated: 'Sign in first.',
+	not_found: 'No such meeting.',
+	forbidden: 'You do not have access to this meeting.'
+} as const;
+
 /**
  * socket.io for decisions and presence (DESIGN.md: content travels over Yjs, decisions over socket.io).
  * It runs on an engine.io server that is not attached to any HTTP server: the app's request and
- * upgrade routers hand it exactly the traffic under /socket.io/.
+ * upgrade routers hand it exactly the traffic under /socket.io/. Who is asking is resolved once, at
+ * the handshake, from the session cookie; each meeting is authorized when joined.
  */
 export function createRealtime(options: {
-	meetings: MeetingRepository;
 	log: Logger;
+	connections: LiveConnections;
+	principalOf(cookieHeader: string | undefined): Promise<Principal>;
+	authorizeMeeting(principal: Principal, meetingId: string): MeetingVerdict;
 	onConnectionCountChange?(count: number): void;
 }): { io: RealtimeServer; engine: Engine } {
 	const engine = new Engine({ maxHttpBufferSize: 64 * 1024 });
@@ -40,12 +54,23 @@ export function createRealtime(options: {
 
 	io.use((socket, next) => {
 		socket.data.connectionId = randomUUID();
-		next();
+		options.principalOf(socket.request.headers.cookie).then(
+			(principal) => {
+				socket.data.principal = principal;
+				next();
+			},
+			(error: unknown) => {
+				options.log.error({ err: error }, 'socket.io handshake failed');
+				next(new Error('internal error'));
+			}
+		);
 	});
 
 	io.on('connection', (socket) => {
 		const log = options.log.child({ channel: 'socket.io', connectionId: socket.data.connectionId });
 		options.onConnectionCountChange?.(io.sockets.sockets.size);
+		const unregister: Array<() => void> = [];
+		const closable: Closable = { close: () => socket.disconnect(true) };
 
 		socket.on('meeting:join', (payload, ack) => {
 			if (typeof ack !== 'function') return;
@@ -55,11 +80,15 @@ export function createRealtime(options: {
 				return;
 			}
 			const { meetingId } = parsed.output;
-			if (!options.meetings.exists(meetingId)) {
-				ack({ ok: false, error: { code: 'meeting_not_found', message: 'No such meeting' } });
+			const verdict = options.authorizeMeeting(socket.data.principal, meetingId);
+			if (!verdict.ok) {
+				ack({ ok: false, error: { code: verdict.code, message: refusalMessages[verdict.code] } });
 				return;
 			}
-			void socket.join(roomOf(meetingId));
+			if (!socket.rooms.has(roomOf(meetingId))) {
+				unregister.push(options.connections.add(closable, { participantId: verdict.participantId, userId: verdict.userId }));
+				void socket.join(roomOf(meetingId));
+			}
 			const presence = presenceOf(meetingId);
 			ack({ ok: true, presence });
 			socket.to(roomOf(meetingId)).emit('meeting:presence', presence);
@@ -81,7 +110,10 @@ export function createRealtime(options: {
 				socket.to(room).emit('meeting:presence', { ...presence, online: presence.online - 1 });
 			}
 		});
-		socket.on('disconnect', () => options.onConnectionCountChange?.(io.sockets.sockets.size));
+		socket.on('disconnect', () => {
+			for (const done of unregister) done();
+			options.onConnectionCountChange?.(io.sockets.sockets.size);
+		});
 	});
 
 	return { io, engine };

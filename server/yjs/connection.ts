@@ -3,10 +3,48 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode, closeReasons } from '../../src/lib/protocol/close-codes.js';
 import type { Logger } from '../log.js';
 import { DocumentUnavailableError, type LiveDocument, type Peer } from './documents.js';
-import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, parseMessage, ProtocolError } from './messages.js';
+import {
+	encodeAwareness,
+	encodeSyncStep1,
+	encodeSyncStep2,
+	parseMessage,
+	ProtocolError,
+	type AwarenessEntry
+} from './messages.js';
+
+/** Caret colours for remote participants: dark enough for text contrast on white (WCAG AA). */
+const palette = ['#1d4ed8', '#b91c1c', '#047857', '#7c3aed', '#b45309', '#0e7490', '#be185d', '#4d7c0f'];
+
+export function colorFor(participantId: string | null): string {
+	let hash = 0;
+	for (const char of participantId ?? '') hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+	return palette[hash % palette.length]!;
+}
+
+/**
+ * Replaces the `user` field of each awareness state with the server's record of the participant,
+ * so nobody can appear as someone else.
+ */
+export function withServerIdentity(entries: AwarenessEntry[], identity: PeerIdentity): AwarenessEntry[] {
+	const color = colorFor(identity.participantId);
+	const user = { name: identity.name, role: identity.role, participantId: identity.participantId, color, colorLight: `${color}33` };
+	return entries.map((entry) => (entry.state === null ? entry : { ...entry, state: { ...entry.state, user } }));
+}
+
+/** Who is on the other end, as the server knows it (never as the peer claims). */
+export interface PeerIdentity {
+	/** Null only for connections without a participant (tests of the bare realtime core). */
+	participantId: string | null;
+	userId: string | null;
+	name: string;
+	role: string;
+	/** `view` access: the server drops this peer's updates and awareness. */
+	canWrite: boolean;
+}
 
 export interface ConnectionOptions {
 	id: string;
+	identity: PeerIdentity;
 	log: Logger;
 	/** A peer whose unsent data exceeds this is closed with 1013 (a slow consumer). */
 	maxBufferedBytes: number;
@@ -18,6 +56,7 @@ export interface ConnectionOptions {
  */
 export class YjsConnection implements Peer {
 	readonly id: string;
+	readonly identity: PeerIdentity;
 	readonly awarenessClients = new Set<number>();
 	readonly #ws: WebSocket;
 	readonly #doc: LiveDocument;
@@ -27,6 +66,7 @@ export class YjsConnection implements Peer {
 
 	constructor(ws: WebSocket, doc: LiveDocument, options: ConnectionOptions) {
 		this.id = options.id;
+		this.identity = options.identity;
 		this.#ws = ws;
 		this.#doc = doc;
 		this.#log = options.log;
@@ -71,11 +111,16 @@ export class YjsConnection implements Peer {
 				break;
 			}
 			case 'update':
-				if (message.empty) break;
+				// A `view` peer's updates are dropped, not refused: its editor is read-only, and a raw
+				// client's attempt neither reaches another peer nor the disk.
+				if (message.empty || !this.identity.canWrite) break;
 				this.#doc.receiveUpdate(this, message.update).catch((error: unknown) => this.#fail('update', error));
 				break;
 			case 'awareness':
-				this.#doc.receiveAwareness(this, message.update).catch((error: unknown) => this.#fail('awareness', error));
+				if (!this.identity.canWrite) break;
+				this.#doc
+					.receiveAwareness(this, withServerIdentity(message.entries, this.identity))
+					.catch((error: unknown) => this.#fail('awareness', error));
 				break;
 			case 'query-awareness':
 				this.#doc

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '../log.js';
 import type { DocumentStore } from './storage.js';
-import { encodeAwareness, encodeUpdate } from './messages.js';
+import { encodeAwareness, encodeAwarenessEntries, encodeUpdate, type AwarenessEntry } from './messages.js';
 
 /**
  * A live connection to a document, as the document sees it. The document sends to it and closes it;
@@ -63,6 +63,8 @@ export class LiveDocument {
 	#tail: Promise<unknown>;
 	#pending = 0;
 	#peers = new Set<Peer>();
+	/** Which peer announced each awareness client id. */
+	#awarenessOwners = new Map<number, Peer>();
 	#unloadTimer: NodeJS.Timeout | undefined;
 	#lastUpdateId = 0;
 	#logLength = 0;
@@ -160,9 +162,19 @@ export class LiveDocument {
 		});
 	}
 
-	/** Applies a peer's awareness update; awareness is presence, never stored. */
-	receiveAwareness(peer: Peer, update: Uint8Array): Promise<void> {
-		return this.run(() => awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer));
+	/**
+	 * Applies a peer's awareness entries; awareness is presence, never stored. A peer may only set or
+	 * remove the states of client ids it announced first, never another peer's.
+	 */
+	receiveAwareness(peer: Peer, entries: AwarenessEntry[]): Promise<void> {
+		return this.run(() => {
+			const own = entries.filter((entry) => {
+				const owner = this.#awarenessOwners.get(entry.clientId);
+				return owner === undefined || owner === peer;
+			});
+			if (own.length === 0) return;
+			awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(own), peer);
+		});
 	}
 
 	/** Unloads now if no peer is attached: waits for pending writes, compacts, frees memory. */
@@ -252,9 +264,16 @@ export class LiveDocument {
 	) => {
 		const changed = [...added, ...updated, ...removed];
 		if (origin instanceof Object && 'awarenessClients' in origin) {
-			const owned = (origin as Peer).awarenessClients;
-			for (const id of added) owned.add(id);
-			for (const id of removed) owned.delete(id);
+			const peer = origin as Peer;
+			for (const id of added) {
+				peer.awarenessClients.add(id);
+				this.#awarenessOwners.set(id, peer);
+			}
+		}
+		// Removed by its peer, by the peer leaving, or by Awareness's 30 s timeout: forget the owner.
+		for (const id of removed) {
+			this.#awarenessOwners.get(id)?.awarenessClients.delete(id);
+			this.#awarenessOwners.delete(id);
 		}
 		const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
 		// Echoed to the sender too, as the reference server does: the stock provider counts it as

@@ -5,7 +5,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, closeReasons } from '../../src/lib/protocol/close-codes.js';
 import type { Logger } from '../log.js';
 import type { DocumentRegistry } from './documents.js';
-import { YjsConnection } from './connection.js';
+import { YjsConnection, type PeerIdentity } from './connection.js';
+
+export type AuthorizeVerdict = { ok: true; identity: PeerIdentity } | { ok: false; code: CloseCode };
 
 export interface YjsEndpointOptions {
 	registry: DocumentRegistry;
@@ -13,8 +15,13 @@ export interface YjsEndpointOptions {
 	maxMessageBytes: number;
 	maxBufferedBytes: number;
 	heartbeatMs: number;
-	/** Lifecycle step "authorize": may this request open this meeting's document? */
-	authorize(meetingId: string, request: IncomingMessage): { ok: true } | { ok: false; code: CloseCode };
+	/**
+	 * Lifecycle step "authorize", at the HTTP upgrade: may this request open this meeting's document,
+	 * and as whom? Runs before the websocket exists; a refusal opens it only to close it with the code.
+	 */
+	authorize(meetingId: string, request: IncomingMessage): Promise<AuthorizeVerdict>;
+	/** Called once a connection is open; returns the function to call when it closes. */
+	onOpen?(connection: YjsConnection): () => void;
 	onConnectionCountChange?(count: number): void;
 }
 
@@ -41,16 +48,24 @@ export class YjsEndpoint {
 	}
 
 	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, meetingId: string): void {
-		this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, request, meetingId));
+		this.#options.authorize(meetingId, request).then(
+			(verdict) => {
+				if (socket.destroyed) return;
+				this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, meetingId, verdict));
+			},
+			(error: unknown) => {
+				this.#options.log.error({ err: error, meetingId }, 'authorization failed');
+				socket.destroy();
+			}
+		);
 	}
 
-	#open(ws: WebSocket, request: IncomingMessage, meetingId: string): void {
+	#open(ws: WebSocket, meetingId: string, verdict: AuthorizeVerdict): void {
 		const id = randomUUID();
 		const log = this.#options.log.child({ meetingId, connectionId: id });
 		this.#options.onConnectionCountChange?.(this.#wss.clients.size);
 		ws.once('close', () => this.#options.onConnectionCountChange?.(this.#wss.clients.size));
 
-		const verdict = this.#options.authorize(meetingId, request);
 		if (!verdict.ok) {
 			log.info({ code: verdict.code }, 'connection refused');
 			ws.close(verdict.code, closeReasons[verdict.code]);
@@ -58,8 +73,15 @@ export class YjsEndpoint {
 		}
 
 		const doc = this.#options.registry.acquire(meetingId);
-		const connection = new YjsConnection(ws, doc, { id, log, maxBufferedBytes: this.#options.maxBufferedBytes });
+		const connection = new YjsConnection(ws, doc, {
+			id,
+			log: log.child({ participantId: verdict.identity.participantId }),
+			maxBufferedBytes: this.#options.maxBufferedBytes,
+			identity: verdict.identity
+		});
 		doc.attach(connection);
+		const unregister = this.#options.onOpen?.(connection);
+		ws.once('close', () => unregister?.());
 		this.#alive.add(ws);
 		ws.on('pong', () => this.#alive.add(ws));
 		ws.on('message', (data, isBinary) => connection.receive(data, isBinary));

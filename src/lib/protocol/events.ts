@@ -29,4 +29,6 @@ export interface InterServerEvents {}
 
 export interface SocketData {
 	connectionId: string;
+	/** Who is on the other end: resolved by the server at the handshake (server/policy.ts). */
+	principal: import('../../../server/policy.js').Principal;
 }
