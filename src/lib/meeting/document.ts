@@ -2,21 +2,66 @@ import * as Y from 'yjs';
 
 /**
  * The meeting document's layout, v1 (DESIGN.md, docs/document-model.md). This folder is the only code
- * that names the document's top-level types; everything else goes through these accessors.
+ * that names the document's top-level types; everything else goes through its accessors.
  */
 export const schemaVersion = 1;
 
+export const top = {
+	meta: (doc: Y.Doc) => doc.getMap<unknown>('meta'),
+	services: (doc: Y.Doc) => doc.getMap<unknown>('services'),
+	goals: (doc: Y.Doc) => doc.getMap<unknown>('goals'),
+	actions: (doc: Y.Doc) => doc.getMap<unknown>('actions'),
+	clientVoice: (doc: Y.Doc) => doc.getText('clientVoice'),
+	perspectives: (doc: Y.Doc) => doc.getMap<unknown>('perspectives'),
+	openQuestions: (doc: Y.Doc) => doc.getMap<unknown>('openQuestions')
+};
+
 /** The client's situation and wishes, in their own words. */
-export const clientVoice = (doc: Y.Doc): Y.Text => doc.getText('clientVoice');
+export const clientVoice = (doc: Y.Doc): Y.Text => top.clientVoice(doc);
 
 /** `meta.schemaVersion`; absent in a document nobody has written to yet. */
 export function readSchemaVersion(doc: Y.Doc): number | undefined {
-	const value = doc.getMap('meta').get('schemaVersion');
+	const value = top.meta(doc).get('schemaVersion');
 	return typeof value === 'number' ? value : undefined;
 }
 
-/** Marks a document as v1 the first time a client writes to it (idempotent, and concurrent-safe). */
+/** Marks a document as v1 (idempotent; concurrent writers write the same value). */
 export function ensureSchemaVersion(doc: Y.Doc): void {
-	const meta = doc.getMap('meta');
+	const meta = top.meta(doc);
 	if (meta.get('schemaVersion') === undefined) meta.set('schemaVersion', schemaVersion);
+}
+
+/** Every change made through this folder's mutators is one transaction with this origin's tag. */
+export function change<T>(doc: Y.Doc, work: () => T): T {
+	let result!: T;
+	doc.transact(() => {
+		ensureSchemaVersion(doc);
+		result = work();
+	});
+	return result;
+}
+
+/** Reads a string field; anything else reads as `fallback`. */
+export const str = (map: Y.Map<unknown>, key: string, fallback = ''): string => {
+	const value = map.get(key);
+	return typeof value === 'string' ? value : fallback;
+};
+
+/** Reads a Y.Text field as a string; a missing or non-text value reads as ''. */
+export const text = (map: Y.Map<unknown>, key: string): string => {
+	const value = map.get(key);
+	return value instanceof Y.Text ? value.toString() : typeof value === 'string' ? value : '';
+};
+
+/** The live Y.Text of a field, for binding an editor; undefined when missing or of another type. */
+export const liveText = (map: unknown, key: string): Y.Text | undefined => {
+	const value = map instanceof Y.Map ? map.get(key) : undefined;
+	return value instanceof Y.Text ? value : undefined;
+};
+
+/** The entries of a keyed collection that are maps; anything else is skipped, never a crash. */
+export function* mapEntries(collection: Y.Map<unknown>): Generator<[string, Y.Map<unknown>]> {
+	for (const [key, value] of collection.entries()) {
+		if (value instanceof Y.Map) yield [key, value as Y.Map<unknown>];
+	}
 }

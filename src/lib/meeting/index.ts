@@ -1,0 +1,7 @@
+/** The meeting document model (v1): typed accessors and mutators over the Y.Doc. */
+export * from './document';
+export * from './order';
+export * from './plan';
+export * from './room';
+export * from './services';
+export * from './vocabulary';
