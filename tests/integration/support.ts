@@ -1,0 +1,223 @@
+/**
+ * Small tools shared by the integration suites: raw websocket peers, the real server as a child
+ * process, what is stored of a document, and whether one Yjs state contains another.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import type { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import type { Db } from '../../server/db/database.js';
+import { connectProvider, synced } from '../helpers/yjs-client.js';
+
+/** mulberry32: a tiny seeded PRNG, so random inputs are the same on every run. */
+export function prng(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export interface Closed {
+	code: number;
+	reason: string;
+}
+
+/** A raw `ws` peer on a meeting's Yjs endpoint, recording what it receives and how it was closed. */
+export interface RawPeer {
+	ws: WebSocket;
+	received: Uint8Array[];
+	closed: Promise<Closed>;
+	isClosed(): boolean;
+}
+
+export async function openRaw(url: string): Promise<RawPeer> {
+	const ws = new WebSocket(url);
+	const received: Uint8Array[] = [];
+	ws.on('message', (data: Buffer) => received.push(new Uint8Array(data)));
+	let isClosed = false;
+	const closed = new Promise<Closed>((resolve) =>
+		ws.once('close', (code, reason) => {
+			isClosed = true;
+			resolve({ code, reason: reason.toString() });
+		})
+	);
+	// A refused connection may close before or right after it opens; both are answers.
+	ws.on('error', () => {});
+	await Promise.race([new Promise((resolve) => ws.once('open', resolve)), closed]);
+	return { ws, received, closed, isClosed: () => isClosed };
+}
+
+/** What became of a frame: the server closed the connection, or it kept the connection open. */
+export type Outcome = Closed | { code: 'open' };
+
+/**
+ * Opens a raw peer, waits for the server's greeting (sync step 1), sends `frame`, then asks for
+ * awareness (query awareness). Messages are handled in order, so an answer to the query means
+ * the server handled `frame` without closing; the peer then leaves.
+ */
+export async function probe(url: string, frame: Uint8Array | string): Promise<Outcome> {
+	const peer = await openRaw(url);
+	await waitUntil(() => peer.received.length > 0 || peer.isClosed());
+	if (peer.isClosed()) return peer.closed;
+	peer.ws.send(frame, { binary: typeof frame !== 'string' });
+	const seen = peer.received.length;
+	peer.ws.send(Uint8Array.of(3));
+	await waitUntil(() => peer.isClosed() || peer.received.slice(seen).some((message) => message[0] === 1));
+	if (peer.isClosed()) return peer.closed;
+	peer.ws.close();
+	await peer.closed;
+	return { code: 'open' };
+}
+
+/** Resolves once `condition` holds, checking on every turn of the event loop (for sub-millisecond windows). */
+export function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	return new Promise((resolve, reject) => {
+		const check = () => {
+			if (condition()) resolve();
+			else if (Date.now() > deadline) reject(new Error(`condition not met within ${timeoutMs} ms: ${condition}`));
+			else setImmediate(check);
+		};
+		check();
+	});
+}
+
+/** Tracks stock providers so that every test can destroy all of its clients, whatever happened. */
+export class Clients {
+	readonly #providers = new Set<WebsocketProvider>();
+
+	constructor(private readonly baseUrl: () => string) {}
+
+	connect(meetingId: string, doc = new Y.Doc(), options: { connect?: boolean } = {}) {
+		const client = connectProvider(this.baseUrl(), meetingId, doc, options);
+		this.#providers.add(client.provider);
+		return client;
+	}
+
+	async connectSynced(meetingId: string, doc = new Y.Doc()) {
+		const client = this.connect(meetingId, doc);
+		await synced(client.provider);
+		return client;
+	}
+
+	destroy(provider: WebsocketProvider): void {
+		provider.destroy();
+		this.#providers.delete(provider);
+	}
+
+	destroyAll(): void {
+		for (const provider of this.#providers) provider.destroy();
+		this.#providers.clear();
+	}
+}
+
+/** Everything stored of one meeting's document, byte for byte. */
+export interface StoredRows {
+	snapshot: Buffer | null;
+	updates: { id: number; data: Buffer }[];
+}
+
+export function storedRows(db: Db, meetingId: string): StoredRows {
+	const snapshot = db
+		.prepare<[string], { data: Buffer }>('SELECT data FROM yjs_snapshots WHERE meeting_id = ?')
+		.get(meetingId);
+	const updates = db
+		.prepare<[string], { id: number; data: Buffer }>('SELECT id, data FROM yjs_updates WHERE meeting_id = ? ORDER BY id')
+		.all(meetingId);
+	return { snapshot: snapshot?.data ?? null, updates };
+}
+
+export function updateLogLength(db: Db, meetingId?: string): number {
+	if (meetingId === undefined) {
+		return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM yjs_updates').get()!.n;
+	}
+	return db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM yjs_updates WHERE meeting_id = ?').get(meetingId)!
+		.n;
+}
+
+/** The document that the stored rows describe, built the way the server loads it. */
+export function docFromRows(rows: StoredRows): Y.Doc {
+	const doc = new Y.Doc();
+	if (rows.snapshot) Y.applyUpdate(doc, rows.snapshot);
+	for (const row of rows.updates) Y.applyUpdate(doc, row.data);
+	return doc;
+}
+
+/**
+ * True when `doc` already holds everything in `seen`: applying `seen` to a copy of `doc` adds no
+ * insertion (state vector unchanged) and no deletion (content unchanged).
+ */
+export function contains(doc: Y.Doc, seen: Uint8Array): boolean {
+	const copy = new Y.Doc();
+	Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+	const before = { sv: Y.encodeStateVector(copy), json: JSON.stringify(copy.toJSON()) };
+	Y.applyUpdate(copy, seen);
+	return (
+		Buffer.from(Y.encodeStateVector(copy)).equals(Buffer.from(before.sv)) &&
+		JSON.stringify(copy.toJSON()) === before.json
+	);
+}
+
+export const stateVectorOf = (doc: Y.Doc) => Buffer.from(Y.encodeStateVector(doc)).toString('base64');
+
+/** The real server (tests/helpers/child-server.ts) as a child process, for kill -9 and SIGTERM. */
+export interface ChildServer {
+	process: ChildProcess;
+	port: number;
+	yjsUrl: string;
+	url: string;
+	exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+	/** Whatever the child wrote to stderr, for the failure message. */
+	stderr(): string;
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export async function startChild(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
+	const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/child-server.ts'], {
+		cwd: root,
+		env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let stderr = '';
+	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+		child.once('exit', (code, signal) => resolve({ code, signal }))
+	);
+	const lines = createInterface({ input: child.stdout! });
+	const port = await new Promise<number>((resolve, reject) => {
+		lines.on('line', (line) => {
+			const match = /^LISTENING (\d+)$/.exec(line);
+			if (match) resolve(Number(match[1]));
+		});
+		void exited.then(({ code, signal }) =>
+			reject(new Error(`child server exited (${code ?? signal}) before listening:\n${stderr}`))
+		);
+	});
+	return {
+		process: child,
+		port,
+		url: `http://127.0.0.1:${port}`,
+		yjsUrl: `ws://127.0.0.1:${port}/yjs`,
+		exited,
+		stderr: () => stderr
+	};
+}
+
+/** kill -9, and wait until the process is gone. */
+export async function killHard(child: ChildServer): Promise<void> {
+	child.process.kill('SIGKILL');
+	const { signal } = await child.exited;
+	if (signal !== 'SIGKILL') throw new Error(`expected the child to die of SIGKILL, it exited with ${signal}`);
+}
+
+export function removeDir(dir: string): void {
+	fs.rmSync(dir, { recursive: true, force: true });
+}
