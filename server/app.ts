@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import * as Y from 'yjs';
 import { CloseCode } from '../src/lib/protocol/close-codes.js';
 import { meetingIdPattern } from '../src/lib/protocol/yjs-messages.js';
 import { databasePath, type Config } from './config.js';
@@ -15,6 +16,7 @@ import { MeetingRepository } from './meetings.js';
 import { ParticipantRepository } from './participants.js';
 import { Participation } from './participation.js';
 import { Policy, type Principal } from './policy.js';
+import { Room } from './room.js';
 import { UserRepository } from './users.js';
 import { Metrics } from './metrics.js';
 import { createRealtime, type RealtimeServer } from './realtime/socket.js';
@@ -42,6 +44,8 @@ export class App {
 	readonly connections = new LiveConnections();
 	readonly accounts: Accounts;
 	readonly participation: Participation;
+	readonly room: Room;
+	#broadcastRoomState: (meetingId: string) => void = () => {};
 	readonly documents: DocumentRegistry;
 	readonly metrics: Metrics;
 	readonly io: RealtimeServer;
@@ -97,25 +101,24 @@ export class App {
 				this.connections.add(connection, { participantId: connection.identity.participantId, userId: connection.identity.userId }),
 			onConnectionCountChange: (n) => metrics.openConnections.set({ channel: 'yjs' }, n)
 		});
+		this.room = new Room(this.db, (meetingId) => this.#broadcastRoomState(meetingId));
 		const realtime = createRealtime({
 			log,
 			connections: this.connections,
+			room: this.room,
 			principalOf: (cookieHeader) => this.principalOf(cookieHeader),
-			authorizeMeeting: (principal, meetingId) => {
-				if (principal.kind === 'anonymous' && this.#allowAnonymousYjs) {
-					return this.meetings.exists(meetingId)
-						? { ok: true, participantId: null, userId: null }
-						: { ok: false, code: 'not_found' };
-				}
-				const verdict = this.policy.meeting(principal, meetingId);
-				return verdict.ok
-					? { ok: true, participantId: verdict.access.participant.id, userId: verdict.access.participant.userId }
-					: { ok: false, code: verdict.reason };
+			access: (principal, meetingId) => this.policy.meeting(principal, meetingId),
+			anonymousMayJoin: (meetingId) => this.#allowAnonymousYjs && this.meetings.exists(meetingId),
+			documentSnapshot: async (meetingId) => {
+				const live = this.documents.get(meetingId);
+				if (!live || live.state !== 'ready') return null;
+				return live.run(() => Y.encodeSnapshot(Y.snapshot(live.doc)));
 			},
 			onConnectionCountChange: (n) => metrics.openConnections.set({ channel: 'socket.io' }, n)
 		});
 		this.io = realtime.io;
 		this.#engine = realtime.engine;
+		this.#broadcastRoomState = realtime.broadcastState;
 	}
 
 	/** The Yjs upgrade's authorization: the same Policy as every other channel. */

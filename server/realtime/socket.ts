@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Server as Engine } from 'engine.io';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import * as v from 'valibot';
+import { phases, type RoomState } from '../../src/lib/protocol/agenda.js';
 import type {
+	Ack,
 	ClientToServerEvents,
 	InterServerEvents,
 	MeetingPresence,
@@ -11,18 +13,26 @@ import type {
 } from '../../src/lib/protocol/events.js';
 import { meetingIdPattern } from '../../src/lib/protocol/yjs-messages.js';
 import type { Closable, LiveConnections } from '../connections.js';
+import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Principal } from '../policy.js';
+import type { AccessVerdict, MeetingAccess, Principal } from '../policy.js';
+import type { Room } from '../room.js';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-const JoinPayload = v.object({ meetingId: v.pipe(v.string(), v.regex(meetingIdPattern)) });
+const meetingId = v.pipe(v.string(), v.regex(meetingIdPattern));
+const participantId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+const schemas = {
+	join: v.object({ meetingId }),
+	phase: v.object({ meetingId, phase: v.picklist(phases) }),
+	hand: v.object({ meetingId, raised: v.boolean() }),
+	lowerHand: v.object({ meetingId, participantId }),
+	turn: v.object({ meetingId, participantId: v.nullable(participantId) }),
+	meeting: v.object({ meetingId })
+};
 
-const roomOf = (meetingId: string) => `meeting:${meetingId}`;
-
-export type MeetingVerdict =
-	| { ok: true; participantId: string | null; userId: string | null }
-	| { ok: false; code: 'unauthenticated' | 'not_found' | 'forbidden' };
+const roomOf = (id: string) => `meeting:${id}`;
 
 const refusalMessages = {
 	unauthenticated: 'Sign in first.',
@@ -30,30 +40,54 @@ const refusalMessages = {
 	forbidden: 'You do not have access to this meeting.'
 } as const;
 
+export interface RealtimeOptions {
+	log: Logger;
+	connections: LiveConnections;
+	room: Room;
+	principalOf(cookieHeader: string | undefined): Promise<Principal>;
+	/** The one Policy's verdict for a principal and a meeting. */
+	access(principal: Principal, meetingId: string): AccessVerdict;
+	/** Transitional (until every suite connects with a session): may anonymous sockets join? */
+	anonymousMayJoin(meetingId: string): boolean;
+	/** The server's Yjs snapshot of a loaded document, or null when it is not loaded. */
+	documentSnapshot(meetingId: string): Promise<Uint8Array | null>;
+	onConnectionCountChange?(count: number): void;
+}
+
 /**
  * socket.io for decisions and presence (DESIGN.md: content travels over Yjs, decisions over socket.io).
  * It runs on an engine.io server that is not attached to any HTTP server: the app's request and
  * upgrade routers hand it exactly the traffic under /socket.io/. Who is asking is resolved once, at
- * the handshake, from the session cookie; each meeting is authorized when joined.
+ * the handshake, from the session cookie; every meeting event is authorized by the Policy again.
  */
-export function createRealtime(options: {
-	log: Logger;
-	connections: LiveConnections;
-	principalOf(cookieHeader: string | undefined): Promise<Principal>;
-	authorizeMeeting(principal: Principal, meetingId: string): MeetingVerdict;
-	onConnectionCountChange?(count: number): void;
-}): { io: RealtimeServer; engine: Engine } {
+export function createRealtime(options: RealtimeOptions): {
+	io: RealtimeServer;
+	engine: Engine;
+	broadcastState(meetingId: string): void;
+} {
 	const engine = new Engine({ maxHttpBufferSize: 64 * 1024 });
 	const io: RealtimeServer = new Server({ path: '/socket.io', serveClient: false });
 	io.bind(engine);
 
-	const presenceOf = (meetingId: string): MeetingPresence => ({
-		meetingId,
-		online: io.sockets.adapter.rooms.get(roomOf(meetingId))?.size ?? 0
-	});
+	const presenceOf = (id: string): MeetingPresence => ({ meetingId: id, online: io.sockets.adapter.rooms.get(roomOf(id))?.size ?? 0 });
+
+	const stateOf = (id: string, leaving?: RealtimeSocket): RoomState => {
+		const online = new Set<string>();
+		for (const socketId of io.sockets.adapter.rooms.get(roomOf(id)) ?? []) {
+			const socket = io.sockets.sockets.get(socketId);
+			const participant = socket && socket !== leaving ? socket.data.participants.get(id) : null;
+			if (participant) online.add(participant);
+		}
+		return { meetingId: id, ...options.room.decisions(id), online: [...online] };
+	};
+
+	const broadcastState = (id: string, leaving?: RealtimeSocket) => {
+		io.to(roomOf(id)).emit('room:state', stateOf(id, leaving));
+	};
 
 	io.use((socket, next) => {
 		socket.data.connectionId = randomUUID();
+		socket.data.participants = new Map();
 		options.principalOf(socket.request.headers.cookie).then(
 			(principal) => {
 				socket.data.principal = principal;
@@ -72,42 +106,122 @@ export function createRealtime(options: {
 		const unregister: Array<() => void> = [];
 		const closable: Closable = { close: () => socket.disconnect(true) };
 
+		/** Validates the payload and authorizes the meeting; answers the refusal itself. */
+		function authorized<S extends v.GenericSchema<unknown, { meetingId: string }>>(
+			schema: S,
+			payload: unknown,
+			ack: unknown
+		): { input: v.InferOutput<S>; access: MeetingAccess; reply: (result: Ack) => void } | null {
+			if (typeof ack !== 'function') return null;
+			const reply = ack as (result: Ack) => void;
+			const parsed = v.safeParse(schema, payload);
+			if (!parsed.success) {
+				reply({ ok: false, error: { code: 'invalid_payload', message: parsed.issues[0]?.message ?? 'invalid payload' } });
+				return null;
+			}
+			const verdict = options.access(socket.data.principal, parsed.output.meetingId);
+			if (!verdict.ok) {
+				reply({ ok: false, error: { code: verdict.reason, message: refusalMessages[verdict.reason] } });
+				return null;
+			}
+			return { input: parsed.output, access: verdict.access, reply };
+		}
+
+		/** Runs a room decision; a DomainError becomes the ack's error. */
+		function decide(reply: (result: Ack) => void, work: () => void): void {
+			try {
+				work();
+				reply({ ok: true });
+			} catch (error) {
+				if (!(error instanceof DomainError)) throw error;
+				reply({ ok: false, error: { code: error.code, message: error.message } });
+			}
+		}
+
 		socket.on('meeting:join', (payload, ack) => {
 			if (typeof ack !== 'function') return;
-			const parsed = v.safeParse(JoinPayload, payload);
+			const parsed = v.safeParse(schemas.join, payload);
 			if (!parsed.success) {
 				ack({ ok: false, error: { code: 'invalid_payload', message: 'meetingId must be a meeting id' } });
 				return;
 			}
-			const { meetingId } = parsed.output;
-			const verdict = options.authorizeMeeting(socket.data.principal, meetingId);
-			if (!verdict.ok) {
-				ack({ ok: false, error: { code: verdict.code, message: refusalMessages[verdict.code] } });
-				return;
+			const id = parsed.output.meetingId;
+			let participant: string | null = null;
+			let userId: string | null = null;
+			if (socket.data.principal.kind === 'anonymous' && options.anonymousMayJoin(id)) {
+				participant = null;
+			} else {
+				const verdict = options.access(socket.data.principal, id);
+				if (!verdict.ok) {
+					ack({ ok: false, error: { code: verdict.reason, message: refusalMessages[verdict.reason] } });
+					return;
+				}
+				participant = verdict.access.participant.id;
+				userId = verdict.access.participant.userId;
 			}
-			if (!socket.rooms.has(roomOf(meetingId))) {
-				unregister.push(options.connections.add(closable, { participantId: verdict.participantId, userId: verdict.userId }));
-				void socket.join(roomOf(meetingId));
+			if (!socket.data.participants.has(id)) {
+				unregister.push(options.connections.add(closable, { participantId: participant, userId }));
+				socket.data.participants.set(id, participant);
+				void socket.join(roomOf(id));
 			}
-			const presence = presenceOf(meetingId);
-			ack({ ok: true, presence });
-			socket.to(roomOf(meetingId)).emit('meeting:presence', presence);
-			log.debug({ meetingId }, 'joined meeting');
+			const state = participant ? stateOf(id) : null;
+			ack({ ok: true, presence: presenceOf(id), state });
+			socket.to(roomOf(id)).emit('meeting:presence', presenceOf(id));
+			if (participant) broadcastState(id);
+			log.debug({ meetingId: id }, 'joined meeting');
 		});
 
 		socket.on('meeting:leave', (payload) => {
-			const parsed = v.safeParse(JoinPayload, payload);
-			if (!parsed.success) return;
-			void socket.leave(roomOf(parsed.output.meetingId));
-			io.to(roomOf(parsed.output.meetingId)).emit('meeting:presence', presenceOf(parsed.output.meetingId));
+			const parsed = v.safeParse(schemas.join, payload);
+			if (!parsed.success || !socket.data.participants.has(parsed.output.meetingId)) return;
+			const id = parsed.output.meetingId;
+			socket.data.participants.delete(id);
+			void socket.leave(roomOf(id));
+			io.to(roomOf(id)).emit('meeting:presence', presenceOf(id));
+			broadcastState(id);
+		});
+
+		socket.on('room:phase', (payload, ack) => {
+			const call = authorized(schemas.phase, payload, ack);
+			if (call) decide(call.reply, () => options.room.setPhase(call.access, call.input.phase));
+		});
+		socket.on('room:hand', (payload, ack) => {
+			const call = authorized(schemas.hand, payload, ack);
+			if (call) {
+				decide(call.reply, () =>
+					call.input.raised ? options.room.raiseHand(call.access) : options.room.lowerHand(call.access)
+				);
+			}
+		});
+		socket.on('room:lower-hand', (payload, ack) => {
+			const call = authorized(schemas.lowerHand, payload, ack);
+			if (call) decide(call.reply, () => options.room.lowerHand(call.access, call.input.participantId));
+		});
+		socket.on('room:turn', (payload, ack) => {
+			const call = authorized(schemas.turn, payload, ack);
+			if (call) decide(call.reply, () => options.room.giveTurn(call.access, call.input.participantId));
+		});
+		socket.on('room:clear-hands', (payload, ack) => {
+			const call = authorized(schemas.meeting, payload, ack);
+			if (call) decide(call.reply, () => options.room.clearHands(call.access));
+		});
+		socket.on('doc:snapshot', (payload, ack) => {
+			const call = authorized(schemas.meeting, payload, ack);
+			if (!call) return;
+			options.documentSnapshot(call.input.meetingId).then(
+				(snapshot) => call.reply({ ok: true, snapshot } as Ack),
+				(error: unknown) => {
+					log.warn({ err: error }, 'document snapshot failed');
+					call.reply({ ok: false, error: { code: 'unavailable', message: 'The document is not available.' } });
+				}
+			);
 		});
 
 		socket.on('disconnecting', () => {
-			for (const room of socket.rooms) {
-				if (!room.startsWith('meeting:')) continue;
-				const meetingId = room.slice('meeting:'.length);
-				const presence = presenceOf(meetingId);
-				socket.to(room).emit('meeting:presence', { ...presence, online: presence.online - 1 });
+			for (const id of socket.data.participants.keys()) {
+				const presence = presenceOf(id);
+				socket.to(roomOf(id)).emit('meeting:presence', { ...presence, online: presence.online - 1 });
+				broadcastState(id, socket);
 			}
 		});
 		socket.on('disconnect', () => {
@@ -116,5 +230,5 @@ export function createRealtime(options: {
 		});
 	});
 
-	return { io, engine };
+	return { io, engine, broadcastState: (id) => broadcastState(id) };
 }

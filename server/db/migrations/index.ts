@@ -1,5 +1,6 @@
 import { sql as initial } from './0001_initial.js';
 import { sql as accounts } from './0002_accounts.js';
+import { sql as room } from './0003_room.js';
 
 export interface Migration {
 	version: number;
@@ -13,5 +14,6 @@ export interface Migration {
  */
 export const migrations: readonly Migration[] = [
 	{ version: 1, name: 'initial', sql: initial },
-	{ version: 2, name: 'accounts', sql: accounts }
+	{ version: 2, name: 'accounts', sql: accounts },
+	{ version: 3, name: 'room', sql: room }
 ];

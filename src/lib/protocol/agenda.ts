@@ -1,0 +1,34 @@
+/**
+ * The agenda of a network meeting (the team's handbook, DESIGN.md), in order. The phase is a
+ * server decision: the coordinator moves it, everyone follows. A public contract: extend, never rename.
+ */
+export const phases = [
+	'introductions',
+	'client_voice',
+	'perspectives',
+	'service_map',
+	'plan',
+	'responsible_worker',
+	'close'
+] as const;
+export type Phase = (typeof phases)[number];
+
+export const isPhase = (value: unknown): value is Phase => typeof value === 'string' && (phases as readonly string[]).includes(value);
+
+/** A raised hand in the queue, oldest first. */
+export interface RaisedHand {
+	participantId: string;
+	raisedAt: string;
+}
+
+/** Everything live about a meeting that is not content: sent whole on every change (it is small). */
+export interface RoomState {
+	meetingId: string;
+	phase: Phase;
+	/** The queue of raised hands, in the order they were raised. */
+	hands: RaisedHand[];
+	/** The participant the coordinator gave the turn to, if any. */
+	speakerId: string | null;
+	/** Participant ids with a live socket.io connection to the meeting right now. */
+	online: string[];
+}
