@@ -1,5 +1,5 @@
 import type { Plugin } from 'vite';
-import { setApp } from '../src/lib/server/app.js';
+import { getApp, setApp } from '../src/lib/server/app.js';
 import { App } from './app.js';
 import { configFrom } from './config.js';
 
@@ -19,7 +19,8 @@ export function verkostoDev(): Plugin {
 			server.middlewares.use((req, res, next) => app.handleRequest(req, res, next));
 			app.attach(server.httpServer as import('node:http').Server, { refuseOtherUpgrades: false });
 			server.httpServer.once('close', () => {
-				setApp(undefined);
+				// A restart (a config dependency changed) registers the new server's App before this one closes.
+				if (getApp() === app) setApp(undefined);
 				void app.close();
 			});
 		}
