@@ -1,12 +1,21 @@
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { CloseCode, permanentCloseCodes } from '$lib/protocol/close-codes';
+import { ConfirmationTracker } from './confirmation';
 
 export type SyncState = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'refused';
 
+export interface MeetingConnectionOptions {
+	/** Asks the server for its snapshot of the document (the room channel's `snapshot`). */
+	serverSnapshot?: () => Promise<Uint8Array | null>;
+	/** Local awareness fields (the server replaces `user` with its own record). */
+	awareness?: Record<string, unknown>;
+}
+
 /**
- * A browser's live connection to one meeting's document. Create it in the browser only (it opens a
- * websocket) and call `destroy()` when leaving the page.
+ * A browser's live connection to one meeting's document: the Yjs provider, its state, and the count
+ * of local changes the server has not yet confirmed storing. Create it in the browser only (it opens
+ * a websocket) and call `destroy()` when leaving the page.
  */
 export class MeetingConnection {
 	readonly doc = new Y.Doc();
@@ -15,19 +24,37 @@ export class MeetingConnection {
 	#synced = $state(false);
 	#refusal = $state<number | null>(null);
 	#online = $state(true);
+	#pending = $state(0);
 	#everConnected = false;
+	#confirmTimer: ReturnType<typeof setTimeout> | undefined;
+	readonly #tracker: ConfirmationTracker;
+	readonly #serverSnapshot: (() => Promise<Uint8Array | null>) | undefined;
 	readonly #cleanup: Array<() => void> = [];
 
-	constructor(meetingId: string, base: Location = location) {
+	constructor(meetingId: string, options: MeetingConnectionOptions = {}, base: Location = location) {
 		const url = `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}/yjs`;
 		// disableBc: every byte goes through the server, which authorizes it; no tab-to-tab side channel.
 		this.provider = new WebsocketProvider(url, meetingId, this.doc, { disableBc: true, maxBackoffTime: 5000 });
+		for (const [key, value] of Object.entries(options.awareness ?? {})) {
+			this.provider.awareness.setLocalStateField(key, value);
+		}
+		this.#serverSnapshot = options.serverSnapshot;
+		this.#tracker = new ConfirmationTracker(this.doc, {
+			isLocal: (origin) => origin !== this.provider,
+			onChange: () => {
+				this.#pending = this.#tracker.pending;
+				this.#scheduleConfirm();
+			}
+		});
 
 		this.provider.on('status', ({ status }) => {
 			if (status === 'connected') this.#everConnected = true;
 			this.#update(status === 'connected');
 		});
-		this.provider.on('sync', (synced: boolean) => (this.#synced = synced));
+		this.provider.on('sync', (synced: boolean) => {
+			this.#synced = synced;
+			if (synced) this.#scheduleConfirm(0);
+		});
 		this.provider.on('connection-close', (event) => {
 			if (event && permanentCloseCodes.has(event.code)) {
 				// Retrying cannot help: stop, and tell the person what to do.
@@ -42,11 +69,17 @@ export class MeetingConnection {
 			this.#online = navigator.onLine;
 			this.#update(this.provider.wsconnected);
 		};
+		// Leaving with changes the server has not confirmed: the browser asks first.
+		const beforeUnload = (event: BeforeUnloadEvent) => {
+			if (this.#pending > 0) event.preventDefault();
+		};
 		addEventListener('online', onOnline);
 		addEventListener('offline', onOnline);
+		addEventListener('beforeunload', beforeUnload);
 		this.#cleanup.push(() => {
 			removeEventListener('online', onOnline);
 			removeEventListener('offline', onOnline);
+			removeEventListener('beforeunload', beforeUnload);
 		});
 	}
 
@@ -59,6 +92,11 @@ export class MeetingConnection {
 		return this.#synced;
 	}
 
+	/** Local changes not yet confirmed as stored by the server. */
+	get pending(): number {
+		return this.#pending;
+	}
+
 	/** The close code that stopped reconnecting, if any. */
 	get refusal(): number | null {
 		return this.#refusal;
@@ -68,10 +106,32 @@ export class MeetingConnection {
 		return this.#refusal === CloseCode.MeetingNotFound;
 	}
 
+	/** The local awareness, for marking which section this participant is editing. */
+	setSection(section: string | null): void {
+		this.provider.awareness.setLocalStateField('section', section);
+	}
+
 	destroy(): void {
+		clearTimeout(this.#confirmTimer);
 		for (const cleanup of this.#cleanup) cleanup();
+		this.#tracker.destroy();
 		this.provider.destroy();
 		this.doc.destroy();
+	}
+
+	#scheduleConfirm(delayMs = 300): void {
+		if (!this.#serverSnapshot || this.#tracker.pending === 0) return;
+		clearTimeout(this.#confirmTimer);
+		this.#confirmTimer = setTimeout(() => {
+			if (!this.provider.wsconnected || !this.provider.synced) return;
+			this.#tracker.check(this.#serverSnapshot!).then(
+				(done) => {
+					this.#pending = this.#tracker.pending;
+					if (!done) this.#scheduleConfirm(1000);
+				},
+				() => this.#scheduleConfirm(2000)
+			);
+		}, delayMs);
 	}
 
 	#update(connected: boolean): void {
@@ -79,5 +139,6 @@ export class MeetingConnection {
 		if (connected) this.#state = 'connected';
 		else if (!this.#online) this.#state = 'offline';
 		else this.#state = this.#everConnected ? 'reconnecting' : 'connecting';
+		if (connected) this.#scheduleConfirm(0);
 	}
 }

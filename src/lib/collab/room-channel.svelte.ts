@@ -1,0 +1,106 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Phase, RoomState } from '$lib/protocol/agenda';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '$lib/protocol/events';
+
+type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A refused or failed room action, with the server's code and message. */
+export class RoomActionError extends Error {
+	constructor(
+		readonly code: string,
+		message: string
+	) {
+		super(message);
+		this.name = 'RoomActionError';
+	}
+}
+
+/**
+ * The browser's socket.io channel to one meeting: the room's decisions (phase, hands, turn, who is
+ * online) arrive whole on every change; actions are acknowledged by the server. Create it in the
+ * browser only and `destroy()` it when leaving.
+ */
+export class RoomChannel {
+	readonly meetingId: string;
+	#socket: RoomSocket;
+	#state = $state.raw<RoomState | null>(null);
+	#connected = $state(false);
+	#refused = $state<string | null>(null);
+
+	constructor(meetingId: string) {
+		this.meetingId = meetingId;
+		this.#socket = io({ path: '/socket.io', transports: ['websocket', 'polling'], withCredentials: true });
+		this.#socket.on('connect', () => {
+			this.#connected = true;
+			// Join again after every reconnect: the server forgets rooms with the connection.
+			this.#socket.emit('meeting:join', { meetingId }, (result) => {
+				if (!result.ok) {
+					this.#refused = result.error.code;
+					return;
+				}
+				if (result.state) this.#state = result.state;
+			});
+		});
+		this.#socket.on('disconnect', () => (this.#connected = false));
+		this.#socket.on('room:state', (state) => {
+			if (state.meetingId === meetingId) this.#state = state;
+		});
+	}
+
+	/** The room's state; null until the first answer. */
+	get state(): RoomState | null {
+		return this.#state;
+	}
+
+	get connected(): boolean {
+		return this.#connected;
+	}
+
+	/** The server's refusal code when joining failed (e.g. `forbidden`). */
+	get refused(): string | null {
+		return this.#refused;
+	}
+
+	setPhase(phase: Phase): Promise<void> {
+		return this.#call((ack) => this.#socket.emit('room:phase', { meetingId: this.meetingId, phase }, ack));
+	}
+
+	setHand(raised: boolean): Promise<void> {
+		return this.#call((ack) => this.#socket.emit('room:hand', { meetingId: this.meetingId, raised }, ack));
+	}
+
+	lowerHand(participantId: string): Promise<void> {
+		return this.#call((ack) => this.#socket.emit('room:lower-hand', { meetingId: this.meetingId, participantId }, ack));
+	}
+
+	giveTurn(participantId: string | null): Promise<void> {
+		return this.#call((ack) => this.#socket.emit('room:turn', { meetingId: this.meetingId, participantId }, ack));
+	}
+
+	clearHands(): Promise<void> {
+		return this.#call((ack) => this.#socket.emit('room:clear-hands', { meetingId: this.meetingId }, ack));
+	}
+
+	/** The server's Yjs snapshot of the document (null when it is not loaded). */
+	snapshot(): Promise<Uint8Array | null> {
+		return new Promise((resolve, reject) => {
+			if (!this.#socket.connected) return reject(new RoomActionError('offline', 'Not connected.'));
+			this.#socket.timeout(10_000).emit('doc:snapshot', { meetingId: this.meetingId }, (error, result) => {
+				if (error) return reject(new RoomActionError('timeout', 'The server did not answer.'));
+				if (!result.ok) return reject(new RoomActionError(result.error.code, result.error.message));
+				resolve(result.snapshot ? new Uint8Array(result.snapshot) : null);
+			});
+		});
+	}
+
+	destroy(): void {
+		this.#socket.disconnect();
+	}
+
+	#call(send: (ack: (result: Ack) => void) => void): Promise<void> {
+		return new Promise((resolve, reject) => {
+			if (!this.#socket.connected) return reject(new RoomActionError('offline', 'Not connected.'));
+			send((result) => (result.ok ? resolve() : reject(new RoomActionError(result.error.code, result.error.message))));
+		});
+	}
+}
