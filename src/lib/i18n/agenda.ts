@@ -1,0 +1,34 @@
+import { m } from '$lib/paraglide/messages';
+import type { Phase } from '$lib/protocol/agenda';
+
+const names: Record<Phase, () => string> = {
+	introductions: m.phase_introductions,
+	client_voice: m.phase_client_voice,
+	perspectives: m.phase_perspectives,
+	service_map: m.phase_service_map,
+	plan: m.phase_plan,
+	responsible_worker: m.phase_responsible_worker,
+	close: m.phase_close
+};
+
+const hints: Record<Phase, () => string> = {
+	introductions: m.phase_introductions_hint,
+	client_voice: m.phase_client_voice_hint,
+	perspectives: m.phase_perspectives_hint,
+	service_map: m.phase_service_map_hint,
+	plan: m.phase_plan_hint,
+	responsible_worker: m.phase_responsible_worker_hint,
+	close: m.phase_close_hint
+};
+
+export const phaseName = (phase: Phase) => names[phase]();
+export const phaseHint = (phase: Phase) => hints[phase]();
+
+const sections: Record<string, () => string> = {
+	clientVoice: m.section_client_voice,
+	perspective: m.section_perspective,
+	questions: m.section_questions
+};
+
+/** The localized name of an awareness `section` (unknown sections are not shown). */
+export const sectionName = (section: string) => sections[section]?.() ?? null;
