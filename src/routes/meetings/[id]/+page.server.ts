@@ -1,8 +1,4 @@
-import { error } from '@sveltejs/kit';
+import { loadRoom } from '$lib/server/room';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ params, locals }) => {
-	const meeting = locals.app.meetings.get(params.id);
-	if (!meeting) error(404, { message: 'Meeting not found' });
-	return { meeting: { id: meeting.id, title: meeting.title } };
-};
+export const load: PageServerLoad = (event) => loadRoom(event);
