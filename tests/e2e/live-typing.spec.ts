@@ -60,8 +60,11 @@ test('two participants see each other typing live', async ({ browser, createMeet
 
 test('an unknown meeting id shows the not-found page', async ({ page }) => {
 	// Well-formed (128 random bits, like a real id) but never created.
-	const response = await page.goto(`/meetings/${randomBytes(16).toString('base64url')}`);
+	const path = `/meetings/${randomBytes(16).toString('base64url')}`;
+	const response = await page.goto(path);
 	expect(response?.status()).toBe(404);
+	// Answered on the meeting's own address, not after a redirect to some page that does not exist.
+	expect(new URL(page.url()).pathname).toBe(path);
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(fi.error_heading);
 	await expect(page.getByText(fi.error_not_found)).toBeVisible();
 	await expect(page.getByRole('textbox')).toHaveCount(0);
