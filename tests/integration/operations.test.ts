@@ -1,0 +1,272 @@
+/**
+ * What an operator relies on: health and metrics endpoints, socket.io beside the Yjs endpoint,
+ * a clean shutdown that stores everything pending, and the admin command line.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/protocol/events.js';
+import { CloseCode } from '../../src/lib/protocol/close-codes.js';
+import { databasePath } from '../../server/config.js';
+import { openDatabase } from '../../server/db/database.js';
+import { MeetingRepository } from '../../server/meetings.js';
+import { SqliteDocumentStore } from '../../server/yjs/storage.js';
+import { startServer, tempDataDir, type TestServer } from '../helpers/server.js';
+import { Clients, contains, removeDir, startChild, storedRows, updateLogLength, waitUntil, type ChildServer } from './support.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+let srv: TestServer;
+const clients = new Clients(() => srv.yjsUrl);
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+	srv = await startServer();
+});
+afterEach(() => {
+	clients.destroyAll();
+	for (const socket of sockets.splice(0)) socket.disconnect();
+});
+afterAll(async () => {
+	await srv?.close();
+	if (srv) removeDir(srv.dataDir);
+});
+
+/** The document a data folder holds for a meeting, read the way the server loads it (after it stopped). */
+async function storedDocument(dataDir: string, meetingId: string) {
+	const db = openDatabase(databasePath({ dataDir }), { syncMode: 'normal' });
+	try {
+		const stored = await new SqliteDocumentStore(db).load(meetingId);
+		const doc = new Y.Doc();
+		if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+		for (const update of stored.updates) Y.applyUpdate(doc, update);
+		return { doc, logLength: updateLogLength(db, meetingId), snapshot: storedRows(db, meetingId).snapshot };
+	} finally {
+		db.close();
+	}
+}
+
+/** The value of one sample in Prometheus text format (`name{labels} value`), or undefined. */
+function sample(text: string, name: string): number | undefined {
+	const escaped = name.replace(/[{}"=]/g, (c) => `\\${c}`);
+	const match = new RegExp(`^${escaped} ([0-9.e+-]+)$`, 'm').exec(text);
+	return match ? Number(match[1]) : undefined;
+}
+
+async function metrics(): Promise<string> {
+	const response = await fetch(`${srv.url}/metrics`);
+	expect(response.status).toBe(200);
+	expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+	return response.text();
+}
+
+describe('health and metrics', () => {
+	it('GET /healthz answers 200 {status: ok}', async () => {
+		const response = await fetch(`${srv.url}/healthz`);
+		expect(response.status).toBe(200);
+		expect(await response.json()).toEqual({ status: 'ok' });
+	});
+
+	it('GET /metrics is Prometheus text whose counters move with edits', async () => {
+		const before = await metrics();
+		for (const name of [
+			'verkosto_open_connections',
+			'verkosto_loaded_documents',
+			'verkosto_updates_received_total',
+			'verkosto_update_log_length',
+			'verkosto_storage_write_seconds'
+		]) {
+			expect(before).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
+		}
+		const receivedBefore = sample(before, 'verkosto_updates_received_total') ?? 0;
+		const writesBefore = sample(before, 'verkosto_storage_write_seconds_count') ?? 0;
+
+		const meeting = srv.app.meetings.create({ title: 'Mittaritapaaminen: Raili Ähtäri' });
+		const a = await clients.connectSynced(meeting.id);
+		const b = await clients.connectSynced(meeting.id);
+		for (let i = 0; i < 12; i++) a.doc.getText('clientVoice').insert(0, `Rivi ${i}: työkyky paranee. `);
+		await expect.poll(() => b.doc.getText('clientVoice').toString()).toMatch(/^Rivi 11/);
+
+		const after = await metrics();
+		expect(sample(after, 'verkosto_updates_received_total')).toBeGreaterThanOrEqual(receivedBefore + 12);
+		expect(sample(after, 'verkosto_storage_write_seconds_count')).toBeGreaterThanOrEqual(writesBefore + 12);
+		expect(sample(after, 'verkosto_storage_write_seconds_sum')).toBeGreaterThan(0);
+		expect(sample(after, 'verkosto_open_connections{channel="yjs"}')).toBeGreaterThanOrEqual(2);
+		expect(sample(after, 'verkosto_loaded_documents')).toBeGreaterThanOrEqual(1);
+		expect(sample(after, 'verkosto_update_log_length')).toBeGreaterThanOrEqual(12);
+	});
+});
+
+describe('socket.io', () => {
+	function connect(): Socket<ServerToClientEvents, ClientToServerEvents> {
+		const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(srv.url, {
+			path: '/socket.io',
+			reconnection: false
+		});
+		sockets.push(socket);
+		return socket;
+	}
+
+	it('joins a known meeting with presence, and tells the others who is online', async () => {
+		const meeting = srv.app.meetings.create({ title: 'Tapaaminen: Jouni Länsimäki' });
+		const first = connect();
+		const joined = await first.emitWithAck('meeting:join', { meetingId: meeting.id });
+		expect(joined).toMatchObject({ ok: true, presence: { meetingId: meeting.id, online: 1 } });
+
+		const presence: number[] = [];
+		first.on('meeting:presence', (p) => presence.push(p.online));
+		const second = connect();
+		expect(await second.emitWithAck('meeting:join', { meetingId: meeting.id })).toMatchObject({
+			ok: true,
+			presence: { online: 2 }
+		});
+		await expect.poll(() => presence).toContain(2);
+		// Both transports work through the one upgrade router: it upgraded from polling to websocket.
+		await expect.poll(() => first.io.engine.transport.name).toBe('websocket');
+	});
+
+	it('refuses an unknown meeting and a malformed id in the ack', async () => {
+		const socket = connect();
+		const unknown = await socket.emitWithAck('meeting:join', { meetingId: 'eiTallaistaTapaamista' });
+		expect(unknown).toEqual({ ok: false, error: { code: expect.any(String), message: expect.any(String) } });
+		const malformed = await socket.emitWithAck('meeting:join', { meetingId: 'Åbo möte!' });
+		expect(malformed).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+	});
+});
+
+describe('shutdown', () => {
+	it('app.close() closes open clients with 1001 and leaves every pending update on disk', async () => {
+		const own = await startServer();
+		const ownClients = new Clients(() => own.yjsUrl);
+		try {
+			const meeting = own.app.meetings.create({ title: 'Viimeinen tapaaminen: Anneli Öhman' });
+			const a = ownClients.connect(meeting.id);
+			const b = ownClients.connect(meeting.id);
+			await waitUntil(() => a.provider.synced && b.provider.synced);
+			const codes = new Map<string, number[]>([
+				['a', []],
+				['b', []]
+			]);
+			a.provider.on('connection-close', (event) => event && codes.get('a')!.push(event.code));
+			b.provider.on('connection-close', (event) => event && codes.get('b')!.push(event.code));
+
+			// a keeps typing while the server shuts down under it.
+			let typed = 0;
+			const typing = (async () => {
+				while (typed < 300 && a.provider.wsconnected) {
+					a.doc.getMap<string>('openQuestions').set(`q${typed}`, `Kysymys ${typed} (Anneli)`);
+					typed++;
+					if (typed % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+				}
+			})();
+			await waitUntil(() => b.doc.getMap('openQuestions').size >= 50);
+			await own.app.close();
+			await typing;
+
+			await expect.poll(() => codes.get('a')).toContain(CloseCode.GoingAway);
+			await expect.poll(() => codes.get('b')).toContain(CloseCode.GoingAway);
+			ownClients.destroyAll();
+
+			// Everything b was shown is stored; the document was compacted on the way out.
+			const stored = await storedDocument(own.dataDir, meeting.id);
+			expect(contains(stored.doc, Y.encodeStateAsUpdate(b.doc))).toBe(true);
+			expect(stored.doc.getMap('openQuestions').size).toBeGreaterThanOrEqual(50);
+			expect(stored.logLength).toBe(0);
+			expect(stored.snapshot).not.toBeNull();
+
+			// And it no longer answers health checks as healthy.
+			const health = await fetch(`${own.url}/healthz`).catch(() => undefined);
+			if (health) expect(health.status).toBe(503);
+		} finally {
+			ownClients.destroyAll();
+			await own.close();
+			removeDir(own.dataDir);
+		}
+	});
+
+	it('SIGTERM stops the server with exit code 0 after storing pending writes', async () => {
+		const dataDir = tempDataDir('verkosto-sigterm-');
+		let child: ChildServer | undefined;
+		const childClients = new Clients(() => child!.yjsUrl);
+		try {
+			const db = openDatabase(databasePath({ dataDir }), { syncMode: 'normal' });
+			const meetingId = new MeetingRepository(db).create({ title: 'Tapaaminen: Erkki Pöyhönen' }).id;
+			db.close();
+			child = await startChild(dataDir);
+			const writer = await childClients.connectSynced(meetingId);
+			const observer = await childClients.connectSynced(meetingId);
+			for (let i = 0; i < 40; i++) writer.doc.getText('clientVoice').insert(0, `${i} `);
+			await waitUntil(() => observer.doc.getText('clientVoice').toString().startsWith('39 '));
+
+			child.process.kill('SIGTERM');
+			expect(await child.exited).toEqual({ code: 0, signal: null });
+			await waitUntil(() => !observer.provider.wsconnected);
+			childClients.destroyAll();
+
+			const stored = await storedDocument(dataDir, meetingId);
+			expect(contains(stored.doc, Y.encodeStateAsUpdate(observer.doc))).toBe(true);
+			expect(stored.doc.getText('clientVoice').toString()).toMatch(/^39 38 37 /);
+			expect(stored.logLength).toBe(0);
+		} finally {
+			childClients.destroyAll();
+			if (child && child.process.exitCode === null && child.process.signalCode === null) {
+				child.process.kill('SIGKILL');
+				await child.exited;
+			}
+			removeDir(dataDir);
+		}
+	});
+});
+
+describe('admin command line', () => {
+	function admin(args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+		return new Promise((resolve, reject) => {
+			const child = spawn('npx', ['tsx', 'server/admin.ts', ...args], {
+				cwd: root,
+				env: { ...process.env, DATA_DIR: dataDir },
+				stdio: ['ignore', 'pipe', 'pipe']
+			});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+			child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+			child.once('error', reject);
+			child.once('close', (code) => resolve({ code, stdout, stderr }));
+		});
+	}
+
+	let dataDir: string;
+	beforeAll(() => {
+		dataDir = tempDataDir('verkosto-admin-');
+	});
+	afterAll(() => removeDir(dataDir));
+
+	it('meeting create --title prints the new meeting id as its last line, and the meeting exists', async () => {
+		const result = await admin(['meeting', 'create', '--title', 'Tapaaminen Åbo'], dataDir);
+		expect(result.code, result.stderr).toBe(0);
+		const id = result.stdout.trimEnd().split('\n').at(-1)!;
+		expect(id).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+		const db = openDatabase(databasePath({ dataDir }), { syncMode: 'normal' });
+		try {
+			expect(new MeetingRepository(db).get(id)?.title).toBe('Tapaaminen Åbo');
+		} finally {
+			db.close();
+		}
+	});
+
+	it('without --title exits 2 with a usage message', async () => {
+		const result = await admin(['meeting', 'create'], dataDir);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toMatch(/Usage:/);
+		expect(result.stderr).toMatch(/--title/);
+	});
+
+	it('an unknown command exits 2 with a usage message', async () => {
+		const result = await admin(['kokous', 'poista'], dataDir);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toMatch(/unknown command/);
+		expect(result.stderr).toMatch(/Usage:/);
+	});
+});
