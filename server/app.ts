@@ -17,6 +17,10 @@ import { ParticipantRepository } from './participants.js';
 import { Participation } from './participation.js';
 import { Policy, type Principal } from './policy.js';
 import { Room } from './room.js';
+import { Catalogue } from './catalogue.js';
+import { FollowUp } from './follow-up.js';
+import { readPlan, type PlanJson } from './plan.js';
+import type { RoomState } from '../src/lib/protocol/agenda.js';
 import { UserRepository } from './users.js';
 import { Metrics } from './metrics.js';
 import { createRealtime, type RealtimeServer } from './realtime/socket.js';
@@ -45,6 +49,8 @@ export class App {
 	readonly accounts: Accounts;
 	readonly participation: Participation;
 	readonly room: Room;
+	readonly followUp: FollowUp;
+	readonly catalogue: Catalogue;
 	#broadcastRoomState: (meetingId: string) => void = () => {};
 	readonly documents: DocumentRegistry;
 	readonly metrics: Metrics;
@@ -102,10 +108,13 @@ export class App {
 			onConnectionCountChange: (n) => metrics.openConnections.set({ channel: 'yjs' }, n)
 		});
 		this.room = new Room(this.db, (meetingId) => this.#broadcastRoomState(meetingId));
+		this.followUp = new FollowUp(this.db, (meetingId) => this.#broadcastRoomState(meetingId));
+		this.catalogue = new Catalogue(this.db);
 		const realtime = createRealtime({
 			log,
 			connections: this.connections,
 			room: this.room,
+			decisions: (meetingId) => this.decisions(meetingId),
 			principalOf: (cookieHeader) => this.principalOf(cookieHeader),
 			access: (principal, meetingId) => this.policy.meeting(principal, meetingId),
 			anonymousMayJoin: (meetingId) => this.#allowAnonymousYjs && this.meetings.exists(meetingId),
@@ -179,6 +188,20 @@ export class App {
 			this.log.error({ err: error }, 'revocation sweep failed');
 		}
 	}, 500).unref();
+
+	/** A meeting's decisions as the room shows them: phase, hands, turn, responsible worker, rating. */
+	decisions(meetingId: string): Omit<RoomState, 'meetingId' | 'online'> {
+		return {
+			...this.room.decisions(meetingId),
+			responsible: this.followUp.get(meetingId),
+			workAbilityScore: this.followUp.workAbility(meetingId)?.score ?? null
+		};
+	}
+
+	/** The live plan as data (`GET /api/meetings/:id/plan`). */
+	plan(meetingId: string): Promise<PlanJson> {
+		return readPlan(meetingId, { documents: this.documents, participants: this.participants, room: this.room, followUp: this.followUp });
+	}
 
 	/** Who is asking, from the session cookie of an HTTP request or upgrade. */
 	async principalOf(cookieHeader: string | undefined): Promise<Principal> {

@@ -44,6 +44,8 @@ export interface RealtimeOptions {
 	log: Logger;
 	connections: LiveConnections;
 	room: Room;
+	/** The meeting's decisions (phase, hands, turn, responsible worker…) for the room state. */
+	decisions(meetingId: string): Omit<RoomState, 'meetingId' | 'online'>;
 	principalOf(cookieHeader: string | undefined): Promise<Principal>;
 	/** The one Policy's verdict for a principal and a meeting. */
 	access(principal: Principal, meetingId: string): AccessVerdict;
@@ -78,7 +80,7 @@ export function createRealtime(options: RealtimeOptions): {
 			const participant = socket && socket !== leaving ? socket.data.participants.get(id) : null;
 			if (participant) online.add(participant);
 		}
-		return { meetingId: id, ...options.room.decisions(id), online: [...online] };
+		return { meetingId: id, ...options.decisions(id), online: [...online] };
 	};
 
 	const broadcastState = (id: string, leaving?: RealtimeSocket) => {

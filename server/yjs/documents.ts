@@ -325,6 +325,33 @@ export class DocumentRegistry {
 		return this.#documents.get(meetingId);
 	}
 
+	/**
+	 * Reads a meeting's document without keeping it loaded: the live one (after every write queued
+	 * before this call) when it is loaded, else a throwaway copy of what is stored. Stored data is
+	 * always complete (updates are appended before they are relayed), so both agree.
+	 */
+	async read<T>(meetingId: string, reader: (doc: Y.Doc) => T): Promise<T> {
+		const live = this.#documents.get(meetingId);
+		if (live?.state === 'ready') {
+			try {
+				return await live.run(() => reader(live.doc));
+			} catch (error) {
+				if (!(error instanceof DocumentUnavailableError)) throw error;
+			}
+		}
+		const stored = await this.#options.store.load(meetingId);
+		const doc = new Y.Doc();
+		try {
+			doc.transact(() => {
+				if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+				for (const update of stored.updates) Y.applyUpdate(doc, update);
+			}, storageOrigin);
+			return reader(doc);
+		} finally {
+			doc.destroy();
+		}
+	}
+
 	get size(): number {
 		return this.#documents.size;
 	}

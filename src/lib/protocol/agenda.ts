@@ -21,6 +21,16 @@ export interface RaisedHand {
 	raisedAt: string;
 }
 
+/** The responsible worker and follow-up as the coordinator decided them (a server decision). */
+export interface ResponsibleDecision {
+	participantId: string;
+	contact: string;
+	/** `YYYY-MM-DD` */
+	followUpDate: string;
+	followUpMode: 'visit' | 'call';
+	decidedAt: string;
+}
+
 /** Everything live about a meeting that is not content: sent whole on every change (it is small). */
 export interface RoomState {
 	meetingId: string;
@@ -31,4 +41,7 @@ export interface RoomState {
 	speakerId: string | null;
 	/** Participant ids with a live socket.io connection to the meeting right now. */
 	online: string[];
+	responsible: ResponsibleDecision | null;
+	/** The client's own work ability rating 0–10 at this meeting, if recorded. */
+	workAbilityScore: number | null;
 }

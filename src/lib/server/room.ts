@@ -24,7 +24,7 @@ export function loadRoom({ params, locals, url }: Pick<ServerLoadEvent<{ id: str
 				.participants(locals.principal, params.id)
 				.filter((p) => !p.revoked)
 				.map(({ id, name, role, organisation, presence, access }) => ({ id, name, role, organisation, presence, access })),
-			room: locals.app.room.decisions(params.id),
+			room: locals.app.decisions(params.id),
 			you: {
 				id: access.participant.id,
 				name: access.participant.name,

@@ -1,0 +1,158 @@
+import type { Db } from './db/database.js';
+import { DomainError } from './errors.js';
+import type { MeetingAccess } from './policy.js';
+
+export const followUpModes = ['visit', 'call'] as const;
+export type FollowUpMode = (typeof followUpModes)[number];
+
+/** The responsible worker (vastuutyöntekijä) and the follow-up, as the coordinator decided them. */
+export interface ResponsibleWorker {
+	participantId: string;
+	contact: string;
+	followUpDate: string;
+	followUpMode: FollowUpMode;
+	decidedAt: string;
+}
+
+export interface ResponsibleInput {
+	participantId: string;
+	followUpDate: string;
+	followUpMode: string;
+	contact: string;
+}
+
+/** Today's date in Helsinki, `YYYY-MM-DD`: dates of the plan are Finnish calendar dates. */
+export function helsinkiToday(now = new Date()): string {
+	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** `date` plus `months` calendar months, clamped to the month's last day (31 Jan + 1 → 28/29 Feb). */
+export function addMonths(date: string, months: number): string {
+	const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+	const target = new Date(Date.UTC(y, m - 1 + months, 1));
+	const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+	target.setUTCDate(Math.min(d, lastDay));
+	return target.toISOString().slice(0, 10);
+}
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+const validDate = (value: string) => isoDate.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+
+/**
+ * The responsible worker and the follow-up: a server decision of the meeting's coordinator, validated
+ * against the meeting's participants and the handbook's rule (follow-up at the latest in three months).
+ */
+export class FollowUp {
+	readonly #db: Db;
+	readonly #onChange: (meetingId: string) => void;
+
+	constructor(db: Db, onChange: (meetingId: string) => void) {
+		this.#db = db;
+		this.#onChange = onChange;
+	}
+
+	get(meetingId: string): ResponsibleWorker | null {
+		const row = this.#db
+			.prepare<
+				[string],
+				{
+					responsible_participant_id: string | null;
+					responsible_contact: string | null;
+					follow_up_date: string | null;
+					follow_up_mode: string | null;
+					responsible_decided_at: string | null;
+				}
+			>(
+				'SELECT responsible_participant_id, responsible_contact, follow_up_date, follow_up_mode, responsible_decided_at FROM meetings WHERE id = ?'
+			)
+			.get(meetingId);
+		if (!row?.responsible_participant_id || !row.follow_up_date) return null;
+		return {
+			participantId: row.responsible_participant_id,
+			contact: row.responsible_contact ?? '',
+			followUpDate: row.follow_up_date,
+			followUpMode: row.follow_up_mode === 'call' ? 'call' : 'visit',
+			decidedAt: row.responsible_decided_at ?? ''
+		};
+	}
+
+	/** Names the responsible worker; refusals say exactly what to fix (422). */
+	set(access: MeetingAccess, input: ResponsibleInput, now = new Date()): ResponsibleWorker {
+		if (!access.canDecide) throw new DomainError('forbidden', "Only the meeting's coordinator names the responsible worker.");
+		const unprocessable = (path: string, message: string) =>
+			new DomainError('unprocessable', message, { issues: [{ path, message }] });
+
+		const participant = this.#db
+			.prepare<[string, string], { role: string; revoked_at: string | null }>(
+				'SELECT role, revoked_at FROM participants WHERE id = ? AND meeting_id = ?'
+			)
+			.get(input.participantId, access.meetingId);
+		if (!participant || participant.revoked_at !== null) {
+			throw unprocessable('participantId', 'The responsible worker must be a participant of this meeting.');
+		}
+		if (participant.role === 'client') {
+			throw unprocessable('participantId', 'The client cannot be the responsible worker; choose a professional.');
+		}
+		if (!(followUpModes as readonly string[]).includes(input.followUpMode)) {
+			throw unprocessable('followUpMode', 'Choose whether the follow-up is a visit or a call.');
+		}
+		const contact = input.contact.trim();
+		if (contact.length === 0 || contact.length > 200) {
+			throw unprocessable('contact', "Give the responsible worker's contact details (phone or email), at most 200 characters.");
+		}
+		if (!validDate(input.followUpDate)) throw unprocessable('followUpDate', 'Give the follow-up date as YYYY-MM-DD.');
+		const today = helsinkiToday(now);
+		if (input.followUpDate < today) throw unprocessable('followUpDate', 'The follow-up date is in the past; choose today or a later day.');
+		const meetingDay = this.#meetingDay(access.meetingId) ?? today;
+		const latest = addMonths(meetingDay < today ? today : meetingDay, 3);
+		if (input.followUpDate > latest) {
+			throw unprocessable('followUpDate', `The follow-up must be at the latest three months after the meeting, by ${latest}.`);
+		}
+
+		const decision: ResponsibleWorker = {
+			participantId: input.participantId,
+			contact,
+			followUpDate: input.followUpDate,
+			followUpMode: input.followUpMode as FollowUpMode,
+			decidedAt: now.toISOString()
+		};
+		this.#db
+			.prepare(
+				`UPDATE meetings SET responsible_participant_id = ?, responsible_contact = ?, follow_up_date = ?, follow_up_mode = ?,
+				 responsible_decided_at = ? WHERE id = ?`
+			)
+			.run(decision.participantId, decision.contact, decision.followUpDate, decision.followUpMode, decision.decidedAt, access.meetingId);
+		this.#onChange(access.meetingId);
+		return decision;
+	}
+
+	/** The client's own work ability rating, 0–10; the client themself or the coordinator records it. */
+	setWorkAbility(access: MeetingAccess, score: unknown, now = new Date()): number {
+		if (!(access.canDecide || (access.canEdit && access.participant.role === 'client'))) {
+			throw new DomainError('forbidden', 'The client or the coordinator records the work ability rating.');
+		}
+		if (typeof score !== 'number' || !Number.isInteger(score) || score < 0 || score > 10) {
+			throw new DomainError('unprocessable', 'The rating is a whole number from 0 to 10.', { issues: [{ path: 'score', message: '0–10' }] });
+		}
+		this.#db
+			.prepare(
+				`INSERT INTO work_ability_scores (meeting_id, score, recorded_at, recorded_by) VALUES (?, ?, ?, ?)
+				 ON CONFLICT (meeting_id) DO UPDATE SET score = excluded.score, recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by`
+			)
+			.run(access.meetingId, score, now.toISOString(), access.participant.id);
+		this.#onChange(access.meetingId);
+		return score;
+	}
+
+	workAbility(meetingId: string): { score: number; recordedAt: string } | null {
+		const row = this.#db
+			.prepare<[string], { score: number; recorded_at: string }>('SELECT score, recorded_at FROM work_ability_scores WHERE meeting_id = ?')
+			.get(meetingId);
+		return row ? { score: row.score, recordedAt: row.recorded_at } : null;
+	}
+
+	#meetingDay(meetingId: string): string | null {
+		const row = this.#db.prepare<[string], { scheduled_at: string | null }>('SELECT scheduled_at FROM meetings WHERE id = ?').get(meetingId);
+		return row?.scheduled_at ? helsinkiToday(new Date(row.scheduled_at)) : null;
+	}
+}

@@ -1,0 +1,76 @@
+import * as Y from 'yjs';
+import { clientVoice } from '../src/lib/meeting/document.js';
+import { readActions, readGoals } from '../src/lib/meeting/plan.js';
+import { readOpenQuestions, readPerspectives } from '../src/lib/meeting/room.js';
+import { readServices } from '../src/lib/meeting/services.js';
+import type { FollowUp } from './follow-up.js';
+import type { Participant, ParticipantRepository } from './participants.js';
+import type { Room } from './room.js';
+import type { DocumentRegistry } from './yjs/documents.js';
+
+/** The plan as data: the live document's content and the server's decisions, for `GET …/plan`. */
+export interface PlanJson {
+	meetingId: string;
+	phase: string;
+	clientVoice: string;
+	perspectives: Array<{ participantId: string; name: string | null; text: string }>;
+	openQuestions: Array<{ id: string; text: string; resolved: boolean }>;
+	services: ReturnType<typeof readServices>;
+	goals: ReturnType<typeof readGoals>;
+	actions: Array<ReturnType<typeof readActions>[number] & { ownerName: string | null }>;
+	responsibleWorker: {
+		participantId: string;
+		name: string | null;
+		role: string | null;
+		organisation: string | null;
+		contact: string;
+		followUpDate: string;
+		followUpMode: 'visit' | 'call';
+	} | null;
+	workAbilityScore: number | null;
+	participants: Array<Pick<Participant, 'id' | 'name' | 'role' | 'organisation' | 'presence'>>;
+}
+
+/** Reads the plan of a meeting from its document (live if loaded, else as stored) and its decisions. */
+export async function readPlan(
+	meetingId: string,
+	deps: { documents: DocumentRegistry; participants: ParticipantRepository; room: Room; followUp: FollowUp }
+): Promise<PlanJson> {
+	const content = await deps.documents.read(meetingId, (doc: Y.Doc) => ({
+		clientVoice: clientVoice(doc).toString(),
+		perspectives: readPerspectives(doc),
+		openQuestions: readOpenQuestions(doc),
+		services: readServices(doc),
+		goals: readGoals(doc),
+		actions: readActions(doc)
+	}));
+	const participants = deps.participants.list(meetingId).filter((p) => !p.revoked);
+	const byId = new Map(participants.map((p) => [p.id, p]));
+	const responsible = deps.followUp.get(meetingId);
+	const person = responsible ? byId.get(responsible.participantId) : undefined;
+	return {
+		meetingId,
+		phase: deps.room.decisions(meetingId).phase,
+		clientVoice: content.clientVoice,
+		perspectives: [...content.perspectives].map(([participantId, text]) => ({
+			participantId,
+			name: byId.get(participantId)?.name ?? null,
+			text
+		})),
+		openQuestions: content.openQuestions.map(({ id, text, resolved }) => ({ id, text, resolved })),
+		services: content.services,
+		goals: content.goals,
+		actions: content.actions.map((action) => ({ ...action, ownerName: byId.get(action.owner)?.name ?? null })),
+		responsibleWorker: responsible && {
+			participantId: responsible.participantId,
+			name: person?.name ?? null,
+			role: person?.role ?? null,
+			organisation: person?.organisation ?? null,
+			contact: responsible.contact,
+			followUpDate: responsible.followUpDate,
+			followUpMode: responsible.followUpMode
+		},
+		workAbilityScore: deps.followUp.workAbility(meetingId)?.score ?? null,
+		participants: participants.map(({ id, name, role, organisation, presence }) => ({ id, name, role, organisation, presence }))
+	};
+}

@@ -1,0 +1,16 @@
+import { json } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { apiError, readJson } from '$lib/server/http';
+import type { RequestHandler } from './$types';
+
+/** `PUT /api/meetings/:id/phase` `{phase}` → 200 `{phase}`. The meeting's coordinator only. */
+export const PUT: RequestHandler = async ({ params, request, locals }) => {
+	try {
+		const { phase } = await readJson(request, v.object({ phase: v.string() }));
+		const access = locals.app.participation.access(locals.principal, params.id);
+		locals.app.room.setPhase(access, phase);
+		return json({ phase });
+	} catch (cause) {
+		return apiError(cause);
+	}
+};
