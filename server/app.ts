@@ -117,7 +117,6 @@ export class App {
 			decisions: (meetingId) => this.decisions(meetingId),
 			principalOf: (cookieHeader) => this.principalOf(cookieHeader),
 			access: (principal, meetingId) => this.policy.meeting(principal, meetingId),
-			anonymousMayJoin: (meetingId) => this.#allowAnonymousYjs && this.meetings.exists(meetingId),
 			documentSnapshot: async (meetingId) => {
 				const live = this.documents.get(meetingId);
 				if (!live || live.state !== 'ready') return null;
@@ -133,11 +132,6 @@ export class App {
 	/** The Yjs upgrade's authorization: the same Policy as every other channel. */
 	async #authorizeYjs(meetingId: string, cookieHeader: string | undefined): Promise<AuthorizeVerdict> {
 		const principal = await this.principalOf(cookieHeader);
-		if (principal.kind === 'anonymous' && this.#allowAnonymousYjs) {
-			return this.meetings.exists(meetingId)
-				? { ok: true, identity: { participantId: null, userId: null, name: '', role: 'other', canWrite: true } }
-				: { ok: false, code: CloseCode.MeetingNotFound };
-		}
 		const verdict = this.policy.meeting(principal, meetingId);
 		if (!verdict.ok) {
 			const code = { unauthenticated: CloseCode.Unauthenticated, not_found: CloseCode.MeetingNotFound, forbidden: CloseCode.Forbidden }[
@@ -157,9 +151,6 @@ export class App {
 			}
 		};
 	}
-
-	/** Transitional, until every suite connects with a session (issue #3): anonymous peers may edit. */
-	readonly #allowAnonymousYjs = true;
 
 	/**
 	 * Closes the live connections of accounts disabled and participants revoked since the last sweep,

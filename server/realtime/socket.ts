@@ -49,8 +49,6 @@ export interface RealtimeOptions {
 	principalOf(cookieHeader: string | undefined): Promise<Principal>;
 	/** The one Policy's verdict for a principal and a meeting. */
 	access(principal: Principal, meetingId: string): AccessVerdict;
-	/** Transitional (until every suite connects with a session): may anonymous sockets join? */
-	anonymousMayJoin(meetingId: string): boolean;
 	/** The server's Yjs snapshot of a loaded document, or null when it is not loaded. */
 	documentSnapshot(meetingId: string): Promise<Uint8Array | null>;
 	onConnectionCountChange?(count: number): void;
@@ -148,28 +146,20 @@ export function createRealtime(options: RealtimeOptions): {
 				return;
 			}
 			const id = parsed.output.meetingId;
-			let participant: string | null = null;
-			let userId: string | null = null;
-			if (socket.data.principal.kind === 'anonymous' && options.anonymousMayJoin(id)) {
-				participant = null;
-			} else {
-				const verdict = options.access(socket.data.principal, id);
-				if (!verdict.ok) {
-					ack({ ok: false, error: { code: verdict.reason, message: refusalMessages[verdict.reason] } });
-					return;
-				}
-				participant = verdict.access.participant.id;
-				userId = verdict.access.participant.userId;
+			const verdict = options.access(socket.data.principal, id);
+			if (!verdict.ok) {
+				ack({ ok: false, error: { code: verdict.reason, message: refusalMessages[verdict.reason] } });
+				return;
 			}
+			const { participant } = verdict.access;
 			if (!socket.data.participants.has(id)) {
-				unregister.push(options.connections.add(closable, { participantId: participant, userId }));
-				socket.data.participants.set(id, participant);
+				unregister.push(options.connections.add(closable, { participantId: participant.id, userId: participant.userId }));
+				socket.data.participants.set(id, participant.id);
 				void socket.join(roomOf(id));
 			}
-			const state = participant ? stateOf(id) : null;
-			ack({ ok: true, presence: presenceOf(id), state });
+			ack({ ok: true, presence: presenceOf(id), state: stateOf(id) });
 			socket.to(roomOf(id)).emit('meeting:presence', presenceOf(id));
-			if (participant) broadcastState(id);
+			broadcastState(id);
 			log.debug({ meetingId: id }, 'joined meeting');
 		});
 

@@ -15,9 +15,9 @@ import {
 /** Caret colours for remote participants: dark enough for text contrast on white (WCAG AA). */
 const palette = ['#1d4ed8', '#b91c1c', '#047857', '#7c3aed', '#b45309', '#0e7490', '#be185d', '#4d7c0f'];
 
-export function colorFor(participantId: string | null): string {
+export function colorFor(participantId: string): string {
 	let hash = 0;
-	for (const char of participantId ?? '') hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+	for (const char of participantId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
 	return palette[hash % palette.length]!;
 }
 
@@ -33,8 +33,7 @@ export function withServerIdentity(entries: AwarenessEntry[], identity: PeerIden
 
 /** Who is on the other end, as the server knows it (never as the peer claims). */
 export interface PeerIdentity {
-	/** Null only for connections without a participant (tests of the bare realtime core). */
-	participantId: string | null;
+	participantId: string;
 	userId: string | null;
 	name: string;
 	role: string;

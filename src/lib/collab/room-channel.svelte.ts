@@ -38,7 +38,7 @@ export class RoomChannel {
 					this.#refused = result.error.code;
 					return;
 				}
-				if (result.state) this.#state = result.state;
+				this.#state = result.state;
 			});
 		});
 		this.#socket.on('disconnect', () => (this.#connected = false));

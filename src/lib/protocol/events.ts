@@ -18,7 +18,7 @@ type Reply<T = object> = (result: Ack<T>) => void;
 
 export interface ClientToServerEvents {
 	/** Join the live channel of a meeting; the answer carries the room's whole state. */
-	'meeting:join': (payload: { meetingId: string }, ack: Reply<{ presence: MeetingPresence; state: RoomState | null }>) => void;
+	'meeting:join': (payload: { meetingId: string }, ack: Reply<{ presence: MeetingPresence; state: RoomState }>) => void;
 	'meeting:leave': (payload: { meetingId: string }) => void;
 	/** The coordinator moves the agenda. */
 	'room:phase': (payload: { meetingId: string; phase: Phase }, ack: Reply) => void;
@@ -50,5 +50,5 @@ export interface SocketData {
 	/** Who is on the other end: resolved by the server at the handshake (server/policy.ts). */
 	principal: import('../../../server/policy.js').Principal;
 	/** The participant this socket is in each joined meeting. */
-	participants: Map<string, string | null>;
+	participants: Map<string, string>;
 }
