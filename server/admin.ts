@@ -11,6 +11,7 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { accountRoles, type AccountRole } from '../src/lib/protocol/participants.js';
 import { Accounts } from './accounts.js';
+import { App } from './app.js';
 import { AuditLog } from './audit.js';
 import { createAuth } from './auth.js';
 import { configFrom, databasePath } from './config.js';
@@ -26,6 +27,7 @@ const usage = `Usage:
   npm run admin -- user add --email <email> --name "<name>" --role coordinator|professional
                    (reads the password from standard input)
   npm run admin -- user disable --email <email>
+  npm run admin -- purge       deletes meetings closed more than RETENTION_DAYS (default 90) ago
 
 Environment: DATA_DIR (default ./data) names the folder of the SQLite database.
 A running server on the same database closes a disabled account's live connections within a second.`;
@@ -123,6 +125,16 @@ async function run(argv: string[]): Promise<string[]> {
 			await accounts.disable(null, user.id);
 			return [`Disabled ${user.email}; their sessions have ended.`];
 		});
+	}
+	if (noun === 'purge' && verb === undefined) {
+		const config = configFrom(process.env, { logLevel: 'warn' });
+		const app = new App(config);
+		try {
+			const deleted = await app.purgeExpired();
+			return [`Deleted ${deleted} meeting(s) closed more than ${config.retentionDays} days ago.`];
+		} finally {
+			await app.close();
+		}
 	}
 	if (noun === undefined || noun === 'help' || noun === '--help') return [usage];
 	throw new UsageError(`unknown command: ${argv.join(' ')}`);

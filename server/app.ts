@@ -17,6 +17,7 @@ import { ParticipantRepository } from './participants.js';
 import { Participation } from './participation.js';
 import { Policy, type Principal } from './policy.js';
 import { Room } from './room.js';
+import { Closing } from './closing.js';
 import { Catalogue } from './catalogue.js';
 import { FollowUp } from './follow-up.js';
 import { readPlan, type PlanJson } from './plan.js';
@@ -51,6 +52,11 @@ export class App {
 	readonly room: Room;
 	readonly followUp: FollowUp;
 	readonly catalogue: Catalogue;
+	readonly closing: Closing;
+	readonly invites: InviteRepository;
+	readonly consents: ConsentRepository;
+	readonly store: SqliteDocumentStore;
+	#disconnectMeeting: (meetingId: string) => void = () => {};
 	#broadcastRoomState: (meetingId: string) => void = () => {};
 	readonly documents: DocumentRegistry;
 	readonly metrics: Metrics;
@@ -65,6 +71,9 @@ export class App {
 		this.db = openDatabase(databasePath(config), { syncMode: config.syncMode });
 		this.meetings = new MeetingRepository(this.db);
 		this.participants = new ParticipantRepository(this.db);
+		this.invites = new InviteRepository(this.db);
+		this.consents = new ConsentRepository(this.db);
+		this.store = new SqliteDocumentStore(this.db);
 		this.users = new UserRepository(this.db);
 		this.auth = createAuth(this.db);
 		this.audit = new AuditLog(this.db);
@@ -74,8 +83,8 @@ export class App {
 			{
 				meetings: this.meetings,
 				participants: this.participants,
-				invites: new InviteRepository(this.db),
-				consents: new ConsentRepository(this.db),
+				invites: this.invites,
+				consents: this.consents,
 				users: this.users,
 				policy: this.policy,
 				audit: this.audit,
@@ -87,10 +96,11 @@ export class App {
 		this.metrics = new Metrics(() => this.documents);
 		const metrics = this.metrics;
 		this.documents = new DocumentRegistry({
-			store: new SqliteDocumentStore(this.db),
+			store: this.store,
 			log,
 			unloadDelayMs: config.unloadDelayMs,
 			compactAfterUpdates: config.compactAfterUpdates,
+			isClosed: (meetingId) => this.closing.isClosed(meetingId),
 			hooks: {
 				onStorageWrite: (seconds) => metrics.storageWriteSeconds.observe(seconds),
 				onUpdateReceived: () => metrics.updatesReceived.inc()
@@ -110,6 +120,21 @@ export class App {
 		this.room = new Room(this.db, (meetingId) => this.#broadcastRoomState(meetingId));
 		this.followUp = new FollowUp(this.db, (meetingId) => this.#broadcastRoomState(meetingId));
 		this.catalogue = new Catalogue(this.db);
+		this.closing = new Closing({
+			db: this.db,
+			meetings: this.meetings,
+			participants: this.participants,
+			invites: this.invites,
+			consents: this.consents,
+			documents: this.documents,
+			store: this.store,
+			room: this.room,
+			followUp: this.followUp,
+			audit: this.audit,
+			inviteTtlMs: config.inviteTtlDays * 24 * 60 * 60 * 1000,
+			onChange: (meetingId) => this.#broadcastRoomState(meetingId),
+			disconnectMeeting: (meetingId) => this.#disconnectMeeting(meetingId)
+		});
 		const realtime = createRealtime({
 			log,
 			connections: this.connections,
@@ -127,6 +152,7 @@ export class App {
 		this.io = realtime.io;
 		this.#engine = realtime.engine;
 		this.#broadcastRoomState = realtime.broadcastState;
+		this.#disconnectMeeting = realtime.disconnectMeeting;
 	}
 
 	/** The Yjs upgrade's authorization: the same Policy as every other channel. */
@@ -171,6 +197,17 @@ export class App {
 		}
 	}
 
+	/** Deletes the content of meetings closed more than RETENTION_DAYS ago (daily, and at start). */
+	async purgeExpired(): Promise<number> {
+		const deleted = await this.closing.purgeExpired(this.config.retentionDays);
+		if (deleted > 0) this.log.info({ deleted, retentionDays: this.config.retentionDays }, 'retention: deleted closed meetings');
+		return deleted;
+	}
+
+	readonly #retention = setInterval(() => {
+		this.purgeExpired().catch((error: unknown) => this.log.error({ err: error }, 'retention purge failed'));
+	}, 24 * 60 * 60 * 1000).unref();
+
 	#lastSweep = new Date().toISOString();
 	readonly #sweeper = setInterval(() => {
 		try {
@@ -184,6 +221,8 @@ export class App {
 	decisions(meetingId: string): Omit<RoomState, 'meetingId' | 'online'> {
 		return {
 			...this.room.decisions(meetingId),
+			closed: this.closing.isClosed(meetingId),
+			kind: this.closing.kindOf(meetingId),
 			responsible: this.followUp.get(meetingId),
 			workAbilityScore: this.followUp.workAbility(meetingId)?.score ?? null
 		};
@@ -269,6 +308,7 @@ export class App {
 		this.#closing ??= (async () => {
 			this.log.info('shutting down');
 			clearInterval(this.#sweeper);
+			clearInterval(this.#retention);
 			await new Promise<void>((resolve) => this.io.close(() => resolve()));
 			await this.documents.shutdown(CloseCode.GoingAway, 'server shutting down');
 			this.#yjs.close();

@@ -20,6 +20,8 @@ export type AuditAction =
 	| 'left'
 	| 'consent_recorded'
 	| 'export'
+	| 'meeting_closed'
+	| 'follow_up_created'
 	| 'deleted';
 
 export interface AuditEvent {

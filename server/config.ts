@@ -20,6 +20,8 @@ export interface Config {
 	syncMode: 'normal' | 'full';
 	/** How long a personal invitation link stays valid. */
 	inviteTtlDays: number;
+	/** Days after closing when a meeting's content is deleted (organisations keep their own copies). */
+	retentionDays: number;
 	logLevel: string;
 }
 
@@ -34,6 +36,7 @@ const defaults: Config = {
 	maxBufferedBytes: 8 * 1024 * 1024,
 	syncMode: 'normal',
 	inviteTtlDays: 14,
+	retentionDays: 90,
 	logLevel: 'info'
 };
 
@@ -62,6 +65,7 @@ export function configFrom(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
 		maxBufferedBytes: int('MAX_BUFFERED_BYTES', defaults.maxBufferedBytes),
 		syncMode,
 		inviteTtlDays: int('INVITE_TTL_DAYS', defaults.inviteTtlDays),
+		retentionDays: int('RETENTION_DAYS', defaults.retentionDays),
 		logLevel: env.LOG_LEVEL || defaults.logLevel,
 		...overrides
 	};

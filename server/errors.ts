@@ -1,12 +1,26 @@
+const domainErrorBrand = Symbol.for('verkosto.DomainError');
+
 /**
  * A refusal the caller can act on: a stable code (for clients and tests), the HTTP status it maps
  * to, and a message that says what to do. The message is English; pages show localized text by code.
  */
 export class DomainError extends Error {
+	/**
+	 * SvelteKit's server code and the composition root are bundled separately (see
+	 * src/lib/server/app.ts), so each bundle has its own copy of this class, and a plain `instanceof`
+	 * would miss an error thrown by the other copy. A brand in the global symbol registry makes
+	 * `instanceof DomainError` true for errors from either copy.
+	 */
+	static override [Symbol.hasInstance](value: unknown): value is DomainError {
+		return typeof value === 'object' && value !== null && (value as { [domainErrorBrand]?: unknown })[domainErrorBrand] === true;
+	}
+
+	readonly [domainErrorBrand] = true;
+
 	constructor(
 		readonly code: DomainErrorCode,
 		message: string,
-		readonly detail: { retryAfterSeconds?: number; issues?: Array<{ path: string; message: string }> } = {}
+		readonly detail: { retryAfterSeconds?: number; issues?: Array<{ path: string; message: string }>; missing?: string[] } = {}
 	) {
 		super(message);
 		this.name = 'DomainError';

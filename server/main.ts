@@ -17,6 +17,9 @@ const { handler } = (await import(/* @vite-ignore */ handlerPath)) as { handler:
 const server = createHttpServer(app, handler);
 const port = await listen(server, config.port, config.host);
 app.log.info({ host: config.host, port, dataDir: config.dataDir }, 'Verkosto is listening');
+// Retention runs daily inside the server; also once at start, so a server that is restarted more
+// often than daily still purges.
+app.purgeExpired().catch((error: unknown) => app.log.error({ err: error }, 'retention purge failed'));
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

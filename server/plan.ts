@@ -31,19 +31,22 @@ export interface PlanJson {
 	participants: Array<Pick<Participant, 'id' | 'name' | 'role' | 'organisation' | 'presence'>>;
 }
 
-/** Reads the plan of a meeting from its document (live if loaded, else as stored) and its decisions. */
-export async function readPlan(
-	meetingId: string,
-	deps: { documents: DocumentRegistry; participants: ParticipantRepository; room: Room; followUp: FollowUp }
-): Promise<PlanJson> {
-	const content = await deps.documents.read(meetingId, (doc: Y.Doc) => ({
+type PlanDeps = { documents: DocumentRegistry; participants: ParticipantRepository; room: Room; followUp: FollowUp };
+
+/** The content part of the plan, read from a Y.Doc through the document model. */
+export function contentOf(doc: Y.Doc) {
+	return {
 		clientVoice: clientVoice(doc).toString(),
 		perspectives: readPerspectives(doc),
 		openQuestions: readOpenQuestions(doc),
 		services: readServices(doc),
 		goals: readGoals(doc),
 		actions: readActions(doc)
-	}));
+	};
+}
+
+/** The plan from a document's content and the meeting's decisions. */
+export function assemblePlan(meetingId: string, content: ReturnType<typeof contentOf>, deps: Omit<PlanDeps, 'documents'>): PlanJson {
 	const participants = deps.participants.list(meetingId).filter((p) => !p.revoked);
 	const byId = new Map(participants.map((p) => [p.id, p]));
 	const responsible = deps.followUp.get(meetingId);
@@ -73,4 +76,9 @@ export async function readPlan(
 		workAbilityScore: deps.followUp.workAbility(meetingId)?.score ?? null,
 		participants: participants.map(({ id, name, role, organisation, presence }) => ({ id, name, role, organisation, presence }))
 	};
+}
+
+/** Reads the plan of a meeting from its document (live if loaded, else as stored) and its decisions. */
+export async function readPlan(meetingId: string, deps: PlanDeps): Promise<PlanJson> {
+	return assemblePlan(meetingId, await deps.documents.read(meetingId, contentOf), deps);
 }

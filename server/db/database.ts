@@ -18,6 +18,8 @@ export function openDatabase(file: string, options: OpenOptions): Db {
 	db.pragma('journal_mode = WAL');
 	db.pragma(`synchronous = ${options.syncMode === 'full' ? 'FULL' : 'NORMAL'}`);
 	db.pragma('foreign_keys = ON');
+	// Deleted content is overwritten, not just unlinked: retention and deletion are real (issue #6).
+	db.pragma('secure_delete = ON');
 	db.pragma('busy_timeout = 5000');
 	migrate(db, options.migrations ?? allMigrations);
 	return db;

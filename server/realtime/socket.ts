@@ -64,6 +64,7 @@ export function createRealtime(options: RealtimeOptions): {
 	io: RealtimeServer;
 	engine: Engine;
 	broadcastState(meetingId: string): void;
+	disconnectMeeting(meetingId: string): void;
 } {
 	const engine = new Engine({ maxHttpBufferSize: 64 * 1024 });
 	const io: RealtimeServer = new Server({ path: '/socket.io', serveClient: false });
@@ -222,5 +223,10 @@ export function createRealtime(options: RealtimeOptions): {
 		});
 	});
 
-	return { io, engine, broadcastState: (id) => broadcastState(id) };
+	return {
+		io,
+		engine,
+		broadcastState: (id) => broadcastState(id),
+		disconnectMeeting: (id) => io.in(roomOf(id)).disconnectSockets(true)
+	};
 }

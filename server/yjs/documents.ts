@@ -31,6 +31,11 @@ export interface LiveDocumentOptions {
 	unloadDelayMs: number;
 	compactAfterUpdates: number;
 	hooks?: DocumentHooks;
+	/**
+	 * True once the meeting is closed: its document then accepts no update from anyone. Asked inside
+	 * the queue for every update, so an update queued before the close is stored and one after is not.
+	 */
+	isClosed?: (meetingId: string) => boolean;
 	/** Resolves when the previous instance of this document has finished unloading. */
 	previous?: Promise<void>;
 	/** Called once when the document is unloaded or failed to load, so the registry forgets it. */
@@ -154,6 +159,8 @@ export class LiveDocument {
 	receiveUpdate(peer: Peer, update: Uint8Array): Promise<void> {
 		this.#options.hooks?.onUpdateReceived?.();
 		return this.run(async () => {
+			// A closed meeting's plan is an immutable version: a late update is neither stored nor relayed.
+			if (this.#options.isClosed?.(this.meetingId)) return;
 			const started = performance.now();
 			const id = await this.#options.store.append(this.meetingId, update);
 			this.#options.hooks?.onStorageWrite?.((performance.now() - started) / 1000);

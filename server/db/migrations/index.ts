@@ -2,6 +2,7 @@ import { sql as initial } from './0001_initial.js';
 import { sql as accounts } from './0002_accounts.js';
 import { sql as room } from './0003_room.js';
 import { sql as plan } from './0004_plan.js';
+import { sql as close } from './0005_close.js';
 
 export interface Migration {
 	version: number;
@@ -17,5 +18,6 @@ export const migrations: readonly Migration[] = [
 	{ version: 1, name: 'initial', sql: initial },
 	{ version: 2, name: 'accounts', sql: accounts },
 	{ version: 3, name: 'room', sql: room },
-	{ version: 4, name: 'plan', sql: plan }
+	{ version: 4, name: 'plan', sql: plan },
+	{ version: 5, name: 'close', sql: close }
 ];

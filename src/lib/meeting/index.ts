@@ -5,3 +5,6 @@ export * from './plan';
 export * from './room';
 export * from './services';
 export * from './vocabulary';
+export * from './diff';
+export * from './gas';
+export * from './seed';

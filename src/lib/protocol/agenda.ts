@@ -41,6 +41,10 @@ export interface RoomState {
 	speakerId: string | null;
 	/** Participant ids with a live socket.io connection to the meeting right now. */
 	online: string[];
+	/** Closed: the plan is an immutable version and every editor is read-only. */
+	closed: boolean;
+	/** `first`, `follow_up` or `closing` (the closing meeting of the service path). */
+	kind: 'first' | 'follow_up' | 'closing';
 	responsible: ResponsibleDecision | null;
 	/** The client's own work ability rating 0–10 at this meeting, if recorded. */
 	workAbilityScore: number | null;

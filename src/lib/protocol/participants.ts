@@ -69,4 +69,6 @@ export type NewMeeting = v.InferOutput<typeof NewMeeting>;
 /** The shape of every JSON API error (docs/api.md). */
 export interface ApiError {
 	error: { code: string; message: string; issues?: Array<{ path: string; message: string }> };
+	/** `POST /api/meetings/:id/close`, 409: what the meeting still needs before it can close. */
+	missing?: string[];
 }

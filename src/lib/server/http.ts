@@ -7,7 +7,9 @@ import { DomainError } from '../../../server/errors.js';
 export function apiError(cause: unknown): Response {
 	if (cause instanceof DomainError) {
 		const body: ApiError = {
-			error: { code: cause.code, message: cause.message, ...(cause.detail.issues ? { issues: cause.detail.issues } : {}) }
+			error: { code: cause.code, message: cause.message, ...(cause.detail.issues ? { issues: cause.detail.issues } : {}) },
+			// What closing still needs (POST …/close answers 409 with it).
+			...(cause.detail.missing ? { missing: cause.detail.missing } : {})
 		};
 		const headers: Record<string, string> = {};
 		if (cause.detail.retryAfterSeconds) headers['retry-after'] = String(cause.detail.retryAfterSeconds);

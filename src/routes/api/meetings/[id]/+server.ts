@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { apiError } from '$lib/server/http';
+import { DomainError } from '../../../../../server/errors.js';
 import type { RequestHandler } from './$types';
 
 /** `GET /api/meetings/:id` → the meeting, its participants and the caller's own access. */
@@ -19,6 +20,18 @@ export const GET: RequestHandler = ({ params, locals }) => {
 				.filter((p) => !p.revoked)
 				.map(({ id, name, role, organisation, presence, access }) => ({ id, name, role, organisation, presence, access }))
 		});
+	} catch (cause) {
+		return apiError(cause);
+	}
+};
+
+/** `DELETE /api/meetings/:id` → 204: deletes the meeting's content now. The meeting's coordinator. */
+export const DELETE: RequestHandler = async ({ params, locals }) => {
+	try {
+		const access = locals.app.participation.access(locals.principal, params.id);
+		if (!access.canDecide) return apiError(new DomainError('forbidden', "Only the meeting's coordinator deletes the meeting."));
+		await locals.app.closing.delete(params.id, locals.principal, 'coordinator');
+		return new Response(null, { status: 204 });
 	} catch (cause) {
 		return apiError(cause);
 	}

@@ -1,0 +1,337 @@
+import * as Y from 'yjs';
+import { diffPlans, type PlanDiff } from '../src/lib/meeting/diff.js';
+import { gasTScore } from '../src/lib/meeting/gas.js';
+import { seedFromPlan } from '../src/lib/meeting/seed.js';
+import type { AuditLog } from './audit.js';
+import { canonicalJson, sha256 } from './canonical.js';
+import type { ConsentRepository } from './consents.js';
+import type { Db } from './db/database.js';
+import { DomainError, refusal } from './errors.js';
+import type { FollowUp } from './follow-up.js';
+import type { InviteRepository } from './invites.js';
+import type { Meeting, MeetingRepository } from './meetings.js';
+import type { ParticipantRepository } from './participants.js';
+import { assemblePlan, contentOf, type PlanJson } from './plan.js';
+import type { MeetingAccess, Principal } from './policy.js';
+import type { Room } from './room.js';
+import type { DocumentRegistry } from './yjs/documents.js';
+import type { DocumentStore } from './yjs/storage.js';
+
+/** What closing still needs; each maps to a checklist item with a link to fix it. */
+export type MissingForClose = 'responsible_worker' | 'goal' | 'client_consent';
+
+export type MeetingKind = 'first' | 'follow_up' | 'closing';
+
+export interface PlanVersion {
+	meetingId: string;
+	seriesId: string;
+	version: number;
+	plan: PlanJson;
+	/** The canonical JSON exactly as hashed. */
+	canonical: string;
+	hash: string;
+	closedBy: string;
+	closedAt: string;
+}
+
+export interface Evaluation {
+	ratings: Array<{ goalId: string; client: number | null; worker: number | null }>;
+	/** GAS T-scores over the goals that had levels defined and a rating; null when none. */
+	tScore: { client: number | null; worker: number | null };
+	workAbility: { baseline: number | null; now: number | null };
+	heard: 'yes' | 'partly' | 'no' | null;
+}
+
+interface Deps {
+	db: Db;
+	meetings: MeetingRepository;
+	participants: ParticipantRepository;
+	invites: InviteRepository;
+	consents: ConsentRepository;
+	documents: DocumentRegistry;
+	store: DocumentStore;
+	room: Room;
+	followUp: FollowUp;
+	audit: AuditLog;
+	inviteTtlMs: number;
+	onChange(meetingId: string): void;
+	/** Closes the live connections to a deleted meeting. */
+	disconnectMeeting(meetingId: string): void;
+}
+
+/**
+ * Closing a meeting with one shared plan, and what follows: plan versions, follow-up and closing
+ * meetings, the closing evaluation, retention and deletion.
+ */
+export class Closing {
+	readonly #deps: Deps;
+
+	constructor(deps: Deps) {
+		this.#deps = deps;
+	}
+
+	isClosed(meetingId: string): boolean {
+		return this.#meta(meetingId)?.closed_at != null;
+	}
+
+	kindOf(meetingId: string): MeetingKind {
+		return (this.#meta(meetingId)?.kind as MeetingKind | undefined) ?? 'first';
+	}
+
+	/** What is missing before the meeting can close (empty when it can). */
+	async checklist(meetingId: string): Promise<MissingForClose[]> {
+		const missing: MissingForClose[] = [];
+		if (!this.#deps.followUp.get(meetingId)) missing.push('responsible_worker');
+		const goals = await this.#deps.documents.read(meetingId, (doc) => contentOf(doc).goals.length);
+		if (goals === 0) missing.push('goal');
+		if (!this.#deps.consents.latest(meetingId)) missing.push('client_consent');
+		return missing;
+	}
+
+	/**
+	 * Closes the meeting: from this moment its document accepts no update from anyone, and its plan
+	 * is recorded as an immutable version (canonical JSON and SHA-256). Closing a closed meeting
+	 * answers with its existing version.
+	 */
+	async close(access: MeetingAccess, principal: Principal): Promise<PlanVersion> {
+		if (!access.canDecide) throw new DomainError('forbidden', "Only the meeting's coordinator closes the meeting.");
+		const meetingId = access.meetingId;
+		const existing = this.version(meetingId);
+		if (existing) return existing;
+		const missing = await this.checklist(meetingId);
+		if (missing.length > 0) {
+			throw new DomainError('conflict', 'The meeting cannot close yet: something is missing.', { missing });
+		}
+		// In the document's queue: every update queued before this is in the plan, none after it.
+		const live = this.#deps.documents.acquire(meetingId);
+		await live.loaded;
+		const version = await live.run(() => {
+			const seriesId = this.#meta(meetingId)?.series_id ?? meetingId;
+			const plan = assemblePlan(meetingId, contentOf(live.doc), this.#deps);
+			const canonical = canonicalJson(plan);
+			const closedAt = new Date().toISOString();
+			const closedBy = access.participant.id;
+			const number =
+				(this.#deps.db
+					.prepare<[string], { n: number | null }>('SELECT max(version) AS n FROM plan_versions WHERE series_id = ?')
+					.get(seriesId)?.n ?? 0) + 1;
+			this.#deps.db.transaction(() => {
+				this.#deps.db.prepare('UPDATE meetings SET closed_at = ?, closed_by = ? WHERE id = ?').run(closedAt, closedBy, meetingId);
+				this.#deps.db
+					.prepare(
+						'INSERT INTO plan_versions (meeting_id, series_id, version, plan, sha256, closed_by, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?)'
+					)
+					.run(meetingId, seriesId, number, canonical, sha256(canonical), closedBy, closedAt);
+			})();
+			return { meetingId, seriesId, version: number, plan, canonical, hash: sha256(canonical), closedBy, closedAt };
+		});
+		this.#deps.audit.record('meeting_closed', { actor: principal, meetingId, detail: { version: version.version, sha256: version.hash } });
+		this.#deps.onChange(meetingId);
+		return version;
+	}
+
+	version(meetingId: string): PlanVersion | null {
+		const row = this.#deps.db
+			.prepare<[string], { meeting_id: string; series_id: string; version: number; plan: string; sha256: string; closed_by: string; closed_at: string }>(
+				'SELECT * FROM plan_versions WHERE meeting_id = ?'
+			)
+			.get(meetingId);
+		if (!row) return null;
+		return {
+			meetingId: row.meeting_id,
+			seriesId: row.series_id,
+			version: row.version,
+			plan: JSON.parse(row.plan) as PlanJson,
+			canonical: row.plan,
+			hash: row.sha256,
+			closedBy: row.closed_by,
+			closedAt: row.closed_at
+		};
+	}
+
+	/** The client's service path: every meeting of the series, oldest first, with its version. */
+	history(meetingId: string): Array<{ meeting: Meeting; kind: MeetingKind; version: number | null; hash: string | null }> {
+		const seriesId = this.#meta(meetingId)?.series_id ?? meetingId;
+		const ids = this.#deps.db
+			.prepare<[string, string], { id: string }>(
+				'SELECT id FROM meetings WHERE id = ? OR series_id = ? ORDER BY created_at, id'
+			)
+			.all(seriesId, seriesId)
+			.map((row) => row.id);
+		return ids.map((id) => {
+			const version = this.version(id);
+			return { meeting: this.#deps.meetings.get(id)!, kind: this.kindOf(id), version: version?.version ?? null, hash: version?.hash ?? null };
+		});
+	}
+
+	/** The readable difference between the plan versions of two closed meetings of one path. */
+	diff(fromMeetingId: string, toMeetingId: string): PlanDiff {
+		const from = this.version(fromMeetingId);
+		const to = this.version(toMeetingId);
+		if (!from || !to) throw new DomainError('unprocessable', 'Both meetings must be closed to compare their plans.');
+		if (from.seriesId !== to.seriesId) throw new DomainError('unprocessable', 'The meetings belong to different service paths.');
+		return diffPlans(from.plan, to.plan);
+	}
+
+	/**
+	 * Starts a follow-up (or the closing) meeting from a closed one: its document begins as the last
+	 * plan (services, goals, actions, with the same ids), and the same participants are invited again.
+	 * Returns the new meeting and the guests' new invitation tokens.
+	 */
+	async startNext(
+		access: MeetingAccess,
+		principal: Principal,
+		input: { kind: 'follow_up' | 'closing'; title: string; scheduledAt?: string | null }
+	): Promise<{ meeting: Meeting; invites: Array<{ participantId: string; token: string; expiresAt: string }> }> {
+		if (!access.canDecide || principal.kind !== 'account') {
+			throw new DomainError('forbidden', "Only the meeting's coordinator starts the next meeting.");
+		}
+		const previous = this.version(access.meetingId);
+		if (!previous) throw new DomainError('conflict', 'Close this meeting first; the next one starts from its plan.');
+		const old = this.#deps.meetings.get(access.meetingId)!;
+		const seriesId = previous.seriesId;
+		const meeting = this.#deps.meetings.create({
+			title: input.title,
+			scheduledAt: input.scheduledAt ?? null,
+			place: old.place,
+			remoteLink: old.remoteLink,
+			language: old.language,
+			createdBy: principal.userId
+		});
+		const invites: Array<{ participantId: string; token: string; expiresAt: string }> = [];
+		this.#deps.db.transaction(() => {
+			this.#deps.db
+				.prepare('UPDATE meetings SET series_id = ?, previous_meeting_id = ?, kind = ? WHERE id = ?')
+				.run(seriesId, access.meetingId, input.kind, meeting.id);
+			for (const person of this.#deps.participants.list(access.meetingId)) {
+				if (person.revoked) continue;
+				const copy = this.#deps.participants.create({
+					meetingId: meeting.id,
+					userId: person.userId,
+					name: person.name,
+					role: person.role,
+					organisation: person.organisation,
+					presence: person.presence,
+					access: person.access
+				});
+				if (!person.userId) invites.push({ participantId: copy.id, ...this.#deps.invites.issue(copy.id, this.#deps.inviteTtlMs) });
+			}
+			// The coordinator who starts it takes part even if an earlier coordinator ran the last one.
+			if (!this.#deps.participants.forUser(meeting.id, principal.userId)) {
+				this.#deps.participants.create({
+					meetingId: meeting.id,
+					userId: principal.userId,
+					name: principal.name,
+					role: 'coordinator',
+					organisation: '',
+					presence: 'room',
+					access: 'edit'
+				});
+			}
+		})();
+		const doc = new Y.Doc();
+		seedFromPlan(doc, previous.plan);
+		await this.#deps.store.compact(meeting.id, Y.encodeStateAsUpdate(doc), 0);
+		doc.destroy();
+		this.#deps.audit.record('follow_up_created', { actor: principal, meetingId: meeting.id, detail: { previous: access.meetingId, kind: input.kind } });
+		return { meeting, invites };
+	}
+
+	/** A closing meeting's rating of one goal, by the client or the responsible worker. */
+	rateGoal(access: MeetingAccess, goalId: string, rater: 'client' | 'worker', rating: number): void {
+		if (this.kindOf(access.meetingId) !== 'closing') throw new DomainError('unprocessable', 'Goals are rated at the closing meeting.');
+		if (this.isClosed(access.meetingId)) throw new DomainError('conflict', 'The meeting is closed.');
+		const isClient = access.participant.role === 'client';
+		if (rater === 'client' ? !(isClient || access.canDecide) : !(access.canEdit && !isClient)) throw refusal.forbidden();
+		if (!Number.isInteger(rating) || rating < -2 || rating > 2) {
+			throw new DomainError('unprocessable', 'A goal is rated with a whole number from −2 to +2.');
+		}
+		this.#deps.db
+			.prepare(
+				`INSERT INTO goal_ratings (meeting_id, goal_id, rater, rating, recorded_at) VALUES (?, ?, ?, ?, ?)
+				 ON CONFLICT (meeting_id, goal_id, rater) DO UPDATE SET rating = excluded.rating, recorded_at = excluded.recorded_at`
+			)
+			.run(access.meetingId, goalId, rater, rating, new Date().toISOString());
+		this.#deps.onChange(access.meetingId);
+	}
+
+	/** "Was I heard?" — the client's own answer (or recorded by the coordinator with them). */
+	recordHeard(access: MeetingAccess, answer: 'yes' | 'partly' | 'no'): void {
+		if (!(access.participant.role === 'client' || access.canDecide)) throw refusal.forbidden();
+		this.#deps.db
+			.prepare(
+				`INSERT INTO heard_answers (meeting_id, answer, recorded_at) VALUES (?, ?, ?)
+				 ON CONFLICT (meeting_id) DO UPDATE SET answer = excluded.answer, recorded_at = excluded.recorded_at`
+			)
+			.run(access.meetingId, answer, new Date().toISOString());
+		this.#deps.onChange(access.meetingId);
+	}
+
+	/** The closing evaluation: ratings side by side, GAS T-scores, work ability against the baseline. */
+	async evaluation(meetingId: string): Promise<Evaluation> {
+		const goals = await this.#deps.documents.read(meetingId, (doc) => contentOf(doc).goals);
+		const rows = this.#deps.db
+			.prepare<[string], { goal_id: string; rater: 'client' | 'worker'; rating: number }>(
+				'SELECT goal_id, rater, rating FROM goal_ratings WHERE meeting_id = ?'
+			)
+			.all(meetingId);
+		const ratingOf = (goalId: string, rater: 'client' | 'worker') =>
+			rows.find((row) => row.goal_id === goalId && row.rater === rater)?.rating ?? null;
+		const ratings = goals.map((goal) => ({ goalId: goal.id, client: ratingOf(goal.id, 'client'), worker: ratingOf(goal.id, 'worker') }));
+		const scaled = new Set(goals.filter((goal) => goal.gas && Object.keys(goal.gas).length > 0).map((goal) => goal.id));
+		const tScoreOf = (rater: 'client' | 'worker') =>
+			gasTScore(ratings.filter((r) => scaled.has(r.goalId) && r[rater] !== null).map((r) => r[rater]!));
+		const seriesId = this.#meta(meetingId)?.series_id ?? meetingId;
+		const baseline = this.#deps.db
+			.prepare<[string, string], { score: number }>(
+				`SELECT w.score FROM work_ability_scores w JOIN meetings m ON m.id = w.meeting_id
+				 WHERE m.id = ? OR m.series_id = ? ORDER BY m.created_at LIMIT 1`
+			)
+			.get(seriesId, seriesId);
+		const heard = this.#deps.db
+			.prepare<[string], { answer: 'yes' | 'partly' | 'no' }>('SELECT answer FROM heard_answers WHERE meeting_id = ?')
+			.get(meetingId);
+		return {
+			ratings,
+			tScore: { client: tScoreOf('client'), worker: tScoreOf('worker') },
+			workAbility: { baseline: baseline?.score ?? null, now: this.#deps.followUp.workAbility(meetingId)?.score ?? null },
+			heard: heard?.answer ?? null
+		};
+	}
+
+	/**
+	 * Deletes a meeting's content for real: the update log, snapshots, versions, participants,
+	 * invitations, consent (by cascade, with SQLite's secure_delete). The audit trail stays, with one
+	 * `deleted` entry. Live connections to it are closed first.
+	 */
+	async delete(meetingId: string, actor: Principal | null, reason: 'retention' | 'coordinator'): Promise<void> {
+		if (!this.#deps.meetings.exists(meetingId)) throw refusal.notFound();
+		this.#deps.disconnectMeeting(meetingId);
+		const live = this.#deps.documents.get(meetingId);
+		if (live) await live.shutdown(4403, 'meeting deleted');
+		this.#deps.db.transaction(() => {
+			this.#deps.db.prepare('UPDATE meetings SET previous_meeting_id = NULL WHERE previous_meeting_id = ?').run(meetingId);
+			this.#deps.db.prepare('DELETE FROM meetings WHERE id = ?').run(meetingId);
+		})();
+		this.#deps.audit.record('deleted', { actor, meetingId, detail: { reason } });
+	}
+
+	/** Deletes every meeting closed more than `retentionDays` ago; returns how many. */
+	async purgeExpired(retentionDays: number, now = new Date()): Promise<number> {
+		const cutoff = new Date(now.getTime() - retentionDays * 24 * 60 * 60 * 1000).toISOString();
+		const expired = this.#deps.db
+			.prepare<[string], { id: string }>('SELECT id FROM meetings WHERE closed_at IS NOT NULL AND closed_at <= ?')
+			.all(cutoff)
+			.map((row) => row.id);
+		for (const id of expired) await this.delete(id, null, 'retention');
+		return expired.length;
+	}
+
+	#meta(meetingId: string) {
+		return this.#deps.db
+			.prepare<[string], { closed_at: string | null; series_id: string | null; kind: string }>(
+				'SELECT closed_at, series_id, kind FROM meetings WHERE id = ?'
+			)
+			.get(meetingId);
+	}
+}

@@ -1,0 +1,23 @@
+import { json } from '@sveltejs/kit';
+import { apiError } from '$lib/server/http';
+import type { RequestHandler } from './$types';
+
+/** `GET /api/meetings/:id/history` → the client's service path: its meetings and plan versions. */
+export const GET: RequestHandler = ({ params, locals }) => {
+	try {
+		locals.app.participation.access(locals.principal, params.id);
+		const history = locals.app.closing.history(params.id).map(({ meeting, kind, version, hash }) => ({
+			id: meeting.id,
+			title: meeting.title,
+			scheduledAt: meeting.scheduledAt,
+			kind,
+			version,
+			hash,
+			// Only meetings the caller takes part in can be opened.
+			accessible: locals.app.policy.meeting(locals.principal, meeting.id).ok
+		}));
+		return json({ meetings: history });
+	} catch (cause) {
+		return apiError(cause);
+	}
+};
