@@ -101,6 +101,7 @@ export class App {
 			unloadDelayMs: config.unloadDelayMs,
 			compactAfterUpdates: config.compactAfterUpdates,
 			isClosed: (meetingId) => this.closing.isClosed(meetingId),
+			maxDocumentBytes: config.maxDocumentBytes,
 			hooks: {
 				onStorageWrite: (seconds) => metrics.storageWriteSeconds.observe(seconds),
 				onUpdateReceived: () => metrics.updatesReceived.inc()
@@ -112,6 +113,14 @@ export class App {
 			maxMessageBytes: config.maxMessageBytes,
 			maxBufferedBytes: config.maxBufferedBytes,
 			heartbeatMs: config.heartbeatMs,
+			maxPendingUpgrades: config.maxPendingUpgrades,
+			limits: {
+				updatesPerSecond: config.rateMessagesPerSecond,
+				updateBurst: config.rateBurst,
+				awarenessPerSecond: config.rateMessagesPerSecond,
+				awarenessBurst: config.rateBurst,
+				maxQueuedBytes: Math.max(4 * config.maxMessageBytes, 4 * 1024 * 1024)
+			},
 			authorize: (meetingId, request) => this.#authorizeYjs(meetingId, request.headers.cookie),
 			onOpen: (connection) =>
 				this.connections.add(connection, { participantId: connection.identity.participantId, userId: connection.identity.userId }),

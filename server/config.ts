@@ -16,6 +16,13 @@ export interface Config {
 	compactAfterUpdates: number;
 	/** A peer whose unsent data exceeds this is closed with 1013 instead of buffering without end. */
 	maxBufferedBytes: number;
+	/** Largest stored size of one meeting's document; updates past it close with 4413. */
+	maxDocumentBytes: number;
+	/** Per-connection limits: updates and awareness messages a second (sustained), and their burst. */
+	rateMessagesPerSecond: number;
+	rateBurst: number;
+	/** Upgrades still being authorized at once; more are answered 503 (work before authentication). */
+	maxPendingUpgrades: number;
 	/** `normal` survives a killed process; `full` also survives a power cut, at an fsync per commit. */
 	syncMode: 'normal' | 'full';
 	/** How long a personal invitation link stays valid. */
@@ -35,6 +42,10 @@ const defaults: Config = {
 	compactAfterUpdates: 500,
 	maxBufferedBytes: 8 * 1024 * 1024,
 	syncMode: 'normal',
+	maxDocumentBytes: 32 * 1024 * 1024,
+	rateMessagesPerSecond: 60,
+	rateBurst: 240,
+	maxPendingUpgrades: 256,
 	inviteTtlDays: 14,
 	retentionDays: 90,
 	logLevel: 'info'
@@ -64,6 +75,10 @@ export function configFrom(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
 		compactAfterUpdates: int('COMPACT_AFTER_UPDATES', defaults.compactAfterUpdates),
 		maxBufferedBytes: int('MAX_BUFFERED_BYTES', defaults.maxBufferedBytes),
 		syncMode,
+		maxDocumentBytes: int('MAX_DOCUMENT_BYTES', defaults.maxDocumentBytes),
+		rateMessagesPerSecond: int('RATE_MESSAGES_PER_SECOND', defaults.rateMessagesPerSecond),
+		rateBurst: int('RATE_BURST', defaults.rateBurst),
+		maxPendingUpgrades: int('MAX_PENDING_UPGRADES', defaults.maxPendingUpgrades),
 		inviteTtlDays: int('INVITE_TTL_DAYS', defaults.inviteTtlDays),
 		retentionDays: int('RETENTION_DAYS', defaults.retentionDays),
 		logLevel: env.LOG_LEVEL || defaults.logLevel,

@@ -2,7 +2,8 @@ import type { WebSocket } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode, closeReasons } from '../../src/lib/protocol/close-codes.js';
 import type { Logger } from '../log.js';
-import { DocumentUnavailableError, type LiveDocument, type Peer } from './documents.js';
+import { DocumentTooLargeError, DocumentUnavailableError, isStorageFull, type LiveDocument, type Peer } from './documents.js';
+import { defaultLimits, TokenBucket, type ConnectionLimits } from './limits.js';
 import {
 	encodeAwareness,
 	encodeSyncStep1,
@@ -47,6 +48,7 @@ export interface ConnectionOptions {
 	log: Logger;
 	/** A peer whose unsent data exceeds this is closed with 1013 (a slow consumer). */
 	maxBufferedBytes: number;
+	limits?: ConnectionLimits;
 }
 
 /**
@@ -61,6 +63,11 @@ export class YjsConnection implements Peer {
 	readonly #doc: LiveDocument;
 	readonly #log: Logger;
 	readonly #maxBufferedBytes: number;
+	readonly #limits: ConnectionLimits;
+	readonly #updates: TokenBucket;
+	readonly #awareness: TokenBucket;
+	/** Bytes received and queued in the document but not processed yet. */
+	#queuedBytes = 0;
 	#closed = false;
 
 	constructor(ws: WebSocket, doc: LiveDocument, options: ConnectionOptions) {
@@ -70,6 +77,9 @@ export class YjsConnection implements Peer {
 		this.#doc = doc;
 		this.#log = options.log;
 		this.#maxBufferedBytes = options.maxBufferedBytes;
+		this.#limits = options.limits ?? defaultLimits;
+		this.#updates = new TokenBucket(this.#limits.updatesPerSecond, this.#limits.updateBurst);
+		this.#awareness = new TokenBucket(this.#limits.awarenessPerSecond, this.#limits.awarenessBurst);
 	}
 
 	/** Greets the peer once the document is loaded: our state vector and who else is here. */
@@ -101,25 +111,50 @@ export class YjsConnection implements Peer {
 			this.close(error.code, closeReasons[error.code]);
 			return;
 		}
+		const bucket = message.type === 'update' ? this.#updates : message.type === 'awareness' ? this.#awareness : null;
+		if (bucket && !bucket.take()) {
+			this.#log.warn({ type: message.type }, 'closing a peer over its rate limit');
+			this.close(CloseCode.RateLimited, closeReasons[CloseCode.RateLimited]);
+			return;
+		}
+		if (this.#queuedBytes + frame.byteLength > this.#limits.maxQueuedBytes) {
+			this.#log.warn({ queuedBytes: this.#queuedBytes }, 'closing a peer whose unprocessed messages exceed the cap');
+			this.close(CloseCode.TryAgainLater, closeReasons[CloseCode.TryAgainLater]);
+			return;
+		}
+		const size = frame.byteLength;
+		this.#queuedBytes += size;
+		const done = () => (this.#queuedBytes -= size);
 		switch (message.type) {
 			case 'sync-step-1': {
 				const stateVector = message.stateVector;
 				this.#doc
 					.run(() => this.send(encodeSyncStep2(this.#doc.doc, stateVector)))
-					.catch((error: unknown) => this.#fail('sync', error));
+					.catch((error: unknown) => this.#fail('sync', error))
+					.finally(done);
 				break;
 			}
 			case 'update':
 				// A `view` peer's updates are dropped, not refused: its editor is read-only, and a raw
 				// client's attempt neither reaches another peer nor the disk.
-				if (message.empty || !this.identity.canWrite) break;
-				this.#doc.receiveUpdate(this, message.update).catch((error: unknown) => this.#fail('update', error));
+				if (message.empty || !this.identity.canWrite) {
+					done();
+					break;
+				}
+				this.#doc
+					.receiveUpdate(this, message.update)
+					.catch((error: unknown) => this.#fail('update', error))
+					.finally(done);
 				break;
 			case 'awareness':
-				if (!this.identity.canWrite) break;
+				if (!this.identity.canWrite) {
+					done();
+					break;
+				}
 				this.#doc
 					.receiveAwareness(this, withServerIdentity(message.entries, this.identity))
-					.catch((error: unknown) => this.#fail('awareness', error));
+					.catch((error: unknown) => this.#fail('awareness', error))
+					.finally(done);
 				break;
 			case 'query-awareness':
 				this.#doc
@@ -127,7 +162,8 @@ export class YjsConnection implements Peer {
 						const clients = [...this.#doc.awareness.getStates().keys()];
 						this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.#doc.awareness, clients)));
 					})
-					.catch((error: unknown) => this.#fail('query-awareness', error));
+					.catch((error: unknown) => this.#fail('query-awareness', error))
+					.finally(done);
 				break;
 		}
 	}
@@ -152,6 +188,17 @@ export class YjsConnection implements Peer {
 
 	#fail(step: string, error: unknown): void {
 		if (error instanceof DocumentUnavailableError && this.#closed) return;
+		if (error instanceof DocumentTooLargeError) {
+			this.#log.warn({ step, bytes: error.bytes }, 'refused an update: the document would be too large');
+			this.close(CloseCode.DocumentTooLarge, closeReasons[CloseCode.DocumentTooLarge]);
+			return;
+		}
+		if (isStorageFull(error)) {
+			// Loud: nothing was stored or relayed; the peer keeps the update and sends it again later.
+			this.#log.error({ err: error, step }, 'storage is full: refusing writes');
+			this.close(CloseCode.StorageFull, closeReasons[CloseCode.StorageFull]);
+			return;
+		}
 		this.#log.error({ err: error, step }, 'closing the connection after a failure');
 		this.close(CloseCode.InternalError, closeReasons[CloseCode.InternalError]);
 	}

@@ -36,6 +36,8 @@ export interface LiveDocumentOptions {
 	 * the queue for every update, so an update queued before the close is stored and one after is not.
 	 */
 	isClosed?: (meetingId: string) => boolean;
+	/** Largest stored size (snapshot plus logged updates) a document may reach. */
+	maxDocumentBytes?: number;
 	/** Resolves when the previous instance of this document has finished unloading. */
 	previous?: Promise<void>;
 	/** Called once when the document is unloaded or failed to load, so the registry forgets it. */
@@ -43,6 +45,21 @@ export interface LiveDocumentOptions {
 }
 
 type State = 'loading' | 'ready' | 'unloading' | 'unloaded' | 'failed';
+
+/** An update that would make the document larger than the configured maximum. */
+export class DocumentTooLargeError extends Error {
+	constructor(
+		meetingId: string,
+		readonly bytes: number
+	) {
+		super(`document of meeting ${meetingId} would grow to ${bytes} bytes`);
+		this.name = 'DocumentTooLargeError';
+	}
+}
+
+/** True for SQLite's "database or disk is full" (a full disk, or a page limit reached). */
+export const isStorageFull = (error: unknown) =>
+	error instanceof Error && 'code' in error && (error as { code: unknown }).code === 'SQLITE_FULL';
 
 export class DocumentUnavailableError extends Error {
 	constructor(meetingId: string, cause?: unknown) {
@@ -73,6 +90,8 @@ export class LiveDocument {
 	#unloadTimer: NodeJS.Timeout | undefined;
 	#lastUpdateId = 0;
 	#logLength = 0;
+	/** Bytes stored for this document: its snapshot and its logged updates. */
+	#storedBytes = 0;
 	#compactionQueued = false;
 	#resolveUnloaded!: () => void;
 	readonly #options: LiveDocumentOptions;
@@ -161,11 +180,16 @@ export class LiveDocument {
 		return this.run(async () => {
 			// A closed meeting's plan is an immutable version: a late update is neither stored nor relayed.
 			if (this.#options.isClosed?.(this.meetingId)) return;
+			const max = this.#options.maxDocumentBytes;
+			if (max !== undefined && this.#storedBytes + update.byteLength > max) {
+				throw new DocumentTooLargeError(this.meetingId, this.#storedBytes + update.byteLength);
+			}
 			const started = performance.now();
 			const id = await this.#options.store.append(this.meetingId, update);
 			this.#options.hooks?.onStorageWrite?.((performance.now() - started) / 1000);
 			this.#lastUpdateId = id;
 			this.#logLength++;
+			this.#storedBytes += update.byteLength;
 			Y.applyUpdate(this.doc, update, peer);
 			if (this.#logLength >= this.#options.compactAfterUpdates && !this.#compactionQueued) {
 				this.#compactionQueued = true;
@@ -233,6 +257,7 @@ export class LiveDocument {
 			}, storageOrigin);
 			this.#lastUpdateId = stored.lastUpdateId;
 			this.#logLength = stored.updates.length;
+			this.#storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
 			this.#state = 'ready';
 			this.#log.debug({ logLength: this.#logLength }, 'document loaded');
 			// Every peer may have left while it loaded; detach could not schedule the unload then.
@@ -253,6 +278,7 @@ export class LiveDocument {
 		const through = this.#lastUpdateId;
 		const snapshot = Y.encodeStateAsUpdate(this.doc);
 		await this.#options.store.compact(this.meetingId, snapshot, through);
+		this.#storedBytes = snapshot.byteLength;
 		this.#log.debug({ reason, compacted: this.#logLength, bytes: snapshot.byteLength }, 'update log compacted');
 		this.#logLength = 0;
 	}

@@ -6,6 +6,7 @@ import { CloseCode, closeReasons } from '../../src/lib/protocol/close-codes.js';
 import type { Logger } from '../log.js';
 import type { DocumentRegistry } from './documents.js';
 import { YjsConnection, type PeerIdentity } from './connection.js';
+import type { ConnectionLimits } from './limits.js';
 
 export type AuthorizeVerdict = { ok: true; identity: PeerIdentity } | { ok: false; code: CloseCode };
 
@@ -15,6 +16,9 @@ export interface YjsEndpointOptions {
 	maxMessageBytes: number;
 	maxBufferedBytes: number;
 	heartbeatMs: number;
+	/** Upgrades still being authorized at once; more are answered 503 before any work is done. */
+	maxPendingUpgrades?: number;
+	limits?: ConnectionLimits;
 	/**
 	 * Lifecycle step "authorize", at the HTTP upgrade: may this request open this meeting's document,
 	 * and as whom? Runs before the websocket exists; a refusal opens it only to close it with the code.
@@ -34,6 +38,7 @@ export class YjsEndpoint {
 	readonly #options: YjsEndpointOptions;
 	readonly #alive = new WeakSet<WebSocket>();
 	readonly #heartbeat: NodeJS.Timeout;
+	#pendingUpgrades = 0;
 
 	constructor(options: YjsEndpointOptions) {
 		this.#options = options;
@@ -48,16 +53,25 @@ export class YjsEndpoint {
 	}
 
 	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, meetingId: string): void {
-		this.#options.authorize(meetingId, request).then(
-			(verdict) => {
-				if (socket.destroyed) return;
-				this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, meetingId, verdict));
-			},
-			(error: unknown) => {
-				this.#options.log.error({ err: error, meetingId }, 'authorization failed');
-				socket.destroy();
-			}
-		);
+		if (this.#pendingUpgrades >= (this.#options.maxPendingUpgrades ?? Infinity)) {
+			this.#options.log.warn({ pending: this.#pendingUpgrades }, 'refusing an upgrade: too many being authorized');
+			socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n');
+			return;
+		}
+		this.#pendingUpgrades++;
+		this.#options
+			.authorize(meetingId, request)
+			.finally(() => this.#pendingUpgrades--)
+			.then(
+				(verdict) => {
+					if (socket.destroyed) return;
+					this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, meetingId, verdict));
+				},
+				(error: unknown) => {
+					this.#options.log.error({ err: error, meetingId }, 'authorization failed');
+					socket.destroy();
+				}
+			);
 	}
 
 	#open(ws: WebSocket, meetingId: string, verdict: AuthorizeVerdict): void {
@@ -77,7 +91,8 @@ export class YjsEndpoint {
 			id,
 			log: log.child({ participantId: verdict.identity.participantId }),
 			maxBufferedBytes: this.#options.maxBufferedBytes,
-			identity: verdict.identity
+			identity: verdict.identity,
+			limits: this.#options.limits
 		});
 		doc.attach(connection);
 		const unregister = this.#options.onOpen?.(connection);

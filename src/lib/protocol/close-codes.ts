@@ -22,8 +22,14 @@ export const CloseCode = {
 	Forbidden: 4403,
 	/** No meeting with this id exists. */
 	MeetingNotFound: 4404,
+	/** The update would make the meeting's document larger than `MAX_DOCUMENT_BYTES`. */
+	DocumentTooLarge: 4413,
 	/** A well-formed message of a type this endpoint does not accept. */
-	UnsupportedMessageType: 4415
+	UnsupportedMessageType: 4415,
+	/** More updates or awareness messages per second than the limits allow; reconnect after a pause. */
+	RateLimited: 4429,
+	/** The server's disk is full: the update was not stored (nor relayed); keep it and retry later. */
+	StorageFull: 4507
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
@@ -34,6 +40,7 @@ export const permanentCloseCodes: ReadonlySet<number> = new Set([
 	CloseCode.Unauthenticated,
 	CloseCode.Forbidden,
 	CloseCode.MeetingNotFound,
+	CloseCode.DocumentTooLarge,
 	CloseCode.UnsupportedMessageType
 ]);
 
@@ -47,5 +54,8 @@ export const closeReasons: Record<CloseCode, string> = {
 	[CloseCode.Unauthenticated]: 'unauthenticated',
 	[CloseCode.Forbidden]: 'forbidden',
 	[CloseCode.MeetingNotFound]: 'meeting not found',
-	[CloseCode.UnsupportedMessageType]: 'unsupported message type'
+	[CloseCode.UnsupportedMessageType]: 'unsupported message type',
+	[CloseCode.DocumentTooLarge]: 'document too large',
+	[CloseCode.RateLimited]: 'rate limited',
+	[CloseCode.StorageFull]: 'storage full, retry later'
 };
