@@ -11,6 +11,10 @@ declare global {
 		}
 		interface Error {
 			message: string;
+			/** Why an invitation link was refused, so the page can say what to do. */
+			reason?: 'unknown' | 'expired' | 'revoked' | 'rate_limited';
+			/** For rate limits: when to try again (ISO), and about how many minutes that is. */
+			retry?: { retryAt: string; minutes: number };
 		}
 	}
 }

@@ -1,5 +1,5 @@
 import type { Cookies } from '@sveltejs/kit';
-import { sessionCookieName } from '../../../server/auth.js';
+import { sessionCookieName, type Auth } from '../../../server/auth.js';
 
 /** The session cookie: HttpOnly, SameSite=Lax, Secure whenever the page came over https. */
 export function setSessionCookie(cookies: Cookies, url: URL, sessionId: string, expiresAt: Date): void {
@@ -17,3 +17,13 @@ export function clearSessionCookie(cookies: Cookies, url: URL): void {
 }
 
 export { sessionCookieName };
+
+/**
+ * Sets the cookie of a session that was just created (sign-in, setup, joining by invitation), with
+ * the expiry the server gave it.
+ */
+export async function startSession(auth: Auth, cookies: Cookies, url: URL, sessionId: string): Promise<void> {
+	const { session } = await auth.validateSession(sessionId);
+	if (!session) throw new Error('a session was gone right after it was created');
+	setSessionCookie(cookies, url, session.id, session.expiresAt);
+}

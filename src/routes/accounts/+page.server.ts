@@ -1,0 +1,85 @@
+import { error, fail } from '@sveltejs/kit';
+import type { FieldErrors } from '$lib/forms/errors';
+import { accountRoles, type AccountRole } from '$lib/protocol/participants';
+import { field } from '$lib/server/forms';
+import { loadRefusal, signInFirst } from '$lib/server/navigation';
+import { DomainError } from '../../../server/errors.js';
+import { passwordMaxLength, passwordMinLength } from '../../../server/users.js';
+import type { Actions, PageServerLoad } from './$types';
+
+/** Accounts of professionals and coordinators: coordinator accounts manage them. */
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.principal.kind === 'anonymous') signInFirst(url);
+	const principal = locals.principal;
+	try {
+		const users = locals.app.accounts.list(principal);
+		return {
+			passwordMinLength,
+			accounts: users.map((user) => ({
+				id: user.id,
+				name: user.name,
+				email: user.email,
+				role: user.role,
+				disabled: user.disabled,
+				isYou: principal.kind === 'account' && principal.userId === user.id
+			}))
+		};
+	} catch (cause) {
+		loadRefusal(cause, url);
+	}
+};
+
+/** Refusals both actions share. */
+function refused(cause: unknown, url: URL): void {
+	if (!(cause instanceof DomainError)) throw cause;
+	if (cause.code === 'unauthenticated') signInFirst(url);
+	if (cause.code === 'forbidden') error(403, { message: cause.message });
+}
+
+export const actions: Actions = {
+	add: async ({ request, locals, url }) => {
+		if (locals.principal.kind === 'anonymous') signInFirst(url);
+		const form = await request.formData();
+		const values = { email: field(form, 'email').trim(), name: field(form, 'name').trim(), role: field(form, 'role') };
+		// The initial password is never sent back, not even after a refusal.
+		const password = field(form, 'password');
+		const errors: FieldErrors = {};
+		if (!values.email) errors.email = 'required';
+		else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) errors.email = 'invalid_email';
+		if (!values.name) errors.name = 'required';
+		else if (values.name.length > 100) errors.name = 'too_long';
+		if (!(accountRoles as readonly string[]).includes(values.role)) errors.role = 'invalid_choice';
+		if (password.length < passwordMinLength || password.length > passwordMaxLength) errors.password = 'password_length';
+		if (Object.keys(errors).length > 0) return fail(400, { action: 'add' as const, values, errors });
+		try {
+			const user = await locals.app.accounts.add(locals.principal, { ...values, role: values.role as AccountRole, password });
+			return { action: 'add' as const, added: user.name };
+		} catch (cause) {
+			refused(cause, url);
+			if (cause instanceof DomainError && (cause.code === 'conflict' || cause.code === 'invalid')) {
+				const path = cause.detail.issues?.[0]?.path;
+				const error = cause.code === 'conflict' ? 'email_taken' : path === 'password' ? 'password_length' : path === 'name' ? 'required' : 'invalid_email';
+				return fail(cause.status, { action: 'add' as const, values, errors: { [path ?? 'email']: error } as FieldErrors });
+			}
+			throw cause;
+		}
+	},
+
+	/** Ends the account's sessions and live connections at once (server/accounts.ts). */
+	disable: async ({ request, locals, url }) => {
+		if (locals.principal.kind === 'anonymous') signInFirst(url);
+		const userId = field(await request.formData(), 'userId');
+		try {
+			const user = locals.app.accounts.list(locals.principal).find((u) => u.id === userId);
+			if (!user) return fail(404, { action: 'disable' as const, problem: 'not_found' as const });
+			await locals.app.accounts.disable(locals.principal, user.id);
+			return { action: 'disable' as const, disabled: user.name };
+		} catch (cause) {
+			refused(cause, url);
+			if (cause instanceof DomainError && cause.code === 'unprocessable') {
+				return fail(422, { action: 'disable' as const, problem: 'self' as const });
+			}
+			throw cause;
+		}
+	}
+};

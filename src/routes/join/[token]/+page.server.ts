@@ -1,0 +1,73 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { consentOrganisations, type ConsentOrganisation } from '$lib/protocol/participants';
+import { field, retryAfter } from '$lib/server/forms';
+import { startSession } from '$lib/server/session';
+import { DomainError } from '../../../../server/errors.js';
+import type { Actions, PageServerLoad } from './$types';
+
+const refusalReasons = ['unknown', 'expired', 'revoked'] as const;
+
+/**
+ * An invitation that cannot be used becomes the error page with its status (404 unknown, 403
+ * expired or revoked, 429 too many attempts) and the reason, so the page can say what to do.
+ */
+function refuse(cause: unknown): never {
+	if (cause instanceof DomainError) {
+		if (cause.code === 'rate_limited') {
+			error(429, { message: cause.message, reason: 'rate_limited', retry: retryAfter(cause) });
+		}
+		const reason = refusalReasons.find((r) => cause.detail.issues?.some((issue) => issue.path === 'token' && issue.message === r));
+		if (reason) error(cause.status, { message: cause.message, reason });
+	}
+	throw cause;
+}
+
+export const load: PageServerLoad = ({ params, locals, getClientAddress }) => {
+	try {
+		const preview = locals.app.participation.preview(params.token, getClientAddress());
+		const { meeting, participant } = preview;
+		return {
+			meeting: {
+				title: meeting.title,
+				scheduledAt: meeting.scheduledAt,
+				place: meeting.place,
+				// Only a web link becomes a link.
+				remoteLink: /^https?:\/\//i.test(meeting.remoteLink) ? meeting.remoteLink : ''
+			},
+			participant: { name: participant.name, role: participant.role, organisation: participant.organisation },
+			consentRequired: preview.consentRequired
+		};
+	} catch (cause) {
+		refuse(cause);
+	}
+};
+
+const isConsentOrganisation = (value: unknown): value is ConsentOrganisation =>
+	typeof value === 'string' && (consentOrganisations as readonly string[]).includes(value);
+
+export const actions: Actions = {
+	/**
+	 * Joins: the name to show and, for the client, the consent (the ticked organisations; none ticked
+	 * is an answer too: nothing is shared). Then a guest session bound to this one meeting.
+	 */
+	default: async ({ request, params, locals, cookies, url, getClientAddress }) => {
+		const form = await request.formData();
+		const name = field(form, 'name').trim();
+		const consent = [...new Set(form.getAll('consent').filter(isConsentOrganisation))];
+		const values = { name, consent };
+		if (!name) return fail(400, { values, errors: { name: 'required' as const } });
+		if (name.length > 100) return fail(400, { values, errors: { name: 'too_long' as const } });
+		let meetingId: string;
+		try {
+			const joined = await locals.app.participation.join(params.token, { name, consent }, getClientAddress());
+			meetingId = joined.meetingId;
+			await startSession(locals.app.auth, cookies, url, joined.sessionId);
+		} catch (cause) {
+			if (cause instanceof DomainError && cause.code === 'invalid') {
+				return fail(400, { values, errors: { name: 'required' as const } });
+			}
+			refuse(cause);
+		}
+		redirect(303, `/meetings/${meetingId}`);
+	}
+};

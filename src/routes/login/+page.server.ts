@@ -1,0 +1,40 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { FieldErrors } from '$lib/forms/errors';
+import { field, retryAfter } from '$lib/server/forms';
+import { localPath } from '$lib/server/navigation';
+import { startSession } from '$lib/server/session';
+import { DomainError } from '../../../server/errors.js';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.principal.kind === 'account') redirect(303, localPath(url.searchParams.get('next')));
+	return {};
+};
+
+export const actions: Actions = {
+	// The form posts to its own URL, so `?next=` comes along without a hidden field.
+	default: async ({ request, locals, cookies, url, getClientAddress }) => {
+		const form = await request.formData();
+		const email = field(form, 'email').trim();
+		const password = field(form, 'password');
+		// Never the password: a failed form is sent back without it.
+		const values = { email };
+		const errors: FieldErrors = {};
+		if (!email) errors.email = 'required';
+		if (!password) errors.password = 'required';
+		if (errors.email || errors.password) return fail(400, { values, errors });
+		try {
+			const { sessionId } = await locals.app.accounts.signIn(email, password, getClientAddress());
+			await startSession(locals.app.auth, cookies, url, sessionId);
+		} catch (cause) {
+			if (cause instanceof DomainError && cause.code === 'rate_limited') {
+				return fail(429, { values, problem: 'rate_limited' as const, retry: retryAfter(cause) });
+			}
+			if (cause instanceof DomainError && cause.code === 'invalid') {
+				return fail(400, { values, problem: 'wrong_credentials' as const });
+			}
+			throw cause;
+		}
+		redirect(303, localPath(url.searchParams.get('next')));
+	}
+};

@@ -1,0 +1,162 @@
+import { error, fail, type RequestEvent } from '@sveltejs/kit';
+import { renderSVG } from 'uqr';
+import type { FieldErrors } from '$lib/forms/errors';
+import { NewParticipant } from '$lib/protocol/participants';
+import { field, validate } from '$lib/server/forms';
+import { loadRefusal, signInFirst } from '$lib/server/navigation';
+import { DomainError } from '../../../../../server/errors.js';
+import type { Principal } from '../../../../../server/policy.js';
+import type { Actions, PageServerLoad } from './$types';
+
+/** Who takes part in a meeting, and their invitations: the meeting's coordinators only. */
+export const load: PageServerLoad = ({ params, locals, url }) => {
+	if (locals.principal.kind === 'anonymous') signInFirst(url);
+	const principal = locals.principal;
+	const { participation, policy, accounts, meetings } = locals.app;
+	try {
+		const access = participation.access(principal, params.id);
+		if (!access.canDecide) error(403, { message: "Only the meeting's coordinator can manage its participants." });
+		const meeting = meetings.get(params.id)!;
+		const all = participation.participants(principal, params.id);
+		const taking = new Set(all.flatMap((p) => (p.userId ? [p.userId] : [])));
+		// Only coordinator accounts may read the accounts list; a professional acting as a meeting's
+		// coordinator invites by link instead.
+		const addable = policy.isCoordinatorAccount(principal)
+			? accounts
+					.list(principal)
+					.filter((user) => !user.disabled && !taking.has(user.id))
+					.map(({ id, name, email }) => ({ id, name, email }))
+			: null;
+		return {
+			meeting: { id: meeting.id, title: meeting.title, scheduledAt: meeting.scheduledAt },
+			participants: all.map((p) => ({
+				id: p.id,
+				name: p.name,
+				role: p.role,
+				organisation: p.organisation,
+				presence: p.presence,
+				access: p.access,
+				revoked: p.revoked,
+				hasAccount: p.userId !== null,
+				isYou: p.id === access.participant.id
+			})),
+			addable
+		};
+	} catch (cause) {
+		loadRefusal(cause, url);
+	}
+};
+
+/** The link and its QR code, shown once: only the token's hash is kept. */
+function invitation(url: URL, name: string, invite: { token: string; expiresAt: string }) {
+	const href = new URL(`/join/${invite.token}`, url.origin).href;
+	return { name, url: href, qrSvg: renderSVG(href, { ecc: 'M', border: 4 }), expiresAt: invite.expiresAt };
+}
+
+/** Refusals every action shares: sign in again, or no right to manage this meeting. */
+function commonRefusal(cause: unknown, url: URL): void {
+	if (!(cause instanceof DomainError)) throw cause;
+	if (cause.code === 'unauthenticated') signInFirst(url);
+	if (cause.code === 'forbidden') error(403, { message: cause.message });
+}
+
+function signedIn({ locals, url }: RequestEvent): Exclude<Principal, { kind: 'anonymous' }> {
+	if (locals.principal.kind === 'anonymous') signInFirst(url);
+	return locals.principal;
+}
+
+export const actions: Actions = {
+	/** A guest participant with a personal invitation link. */
+	add: async (event) => {
+		const principal = signedIn(event);
+		const form = await event.request.formData();
+		const values = {
+			name: field(form, 'name'),
+			role: field(form, 'role'),
+			organisation: field(form, 'organisation'),
+			presence: field(form, 'presence'),
+			access: field(form, 'access')
+		};
+		const checked = validate(NewParticipant, values);
+		if (!checked.ok) return fail(400, { action: 'add' as const, values, errors: checked.errors });
+		try {
+			const { participant, invite } = event.locals.app.participation.addParticipant(principal, event.params.id, checked.output);
+			return { action: 'add' as const, invite: invite && invitation(event.url, participant.name, invite) };
+		} catch (cause) {
+			commonRefusal(cause, event.url);
+			throw cause;
+		}
+	},
+
+	/** A professional with an account: no invitation, they sign in. */
+	addAccount: async (event) => {
+		const principal = signedIn(event);
+		const form = await event.request.formData();
+		const values = {
+			userId: field(form, 'userId'),
+			role: field(form, 'role'),
+			organisation: field(form, 'organisation'),
+			presence: field(form, 'presence'),
+			access: field(form, 'access')
+		};
+		try {
+			const user = event.locals.app.accounts.list(principal).find((u) => u.id === values.userId && !u.disabled);
+			if (!user) {
+				const errors: FieldErrors = { userId: 'invalid_choice' };
+				return fail(400, { action: 'addAccount' as const, values, errors });
+			}
+			const checked = validate(NewParticipant, { ...values, name: user.name });
+			// A client joins by invitation, never with an account.
+			if (!checked.ok || values.role === 'client') {
+				const errors: FieldErrors = checked.ok ? { role: 'invalid_choice' } : checked.errors;
+				return fail(400, { action: 'addAccount' as const, values, errors });
+			}
+			event.locals.app.participation.addParticipant(principal, event.params.id, checked.output);
+			return { action: 'addAccount' as const, added: user.name };
+		} catch (cause) {
+			commonRefusal(cause, event.url);
+			if (cause instanceof DomainError && cause.code === 'conflict') {
+				return fail(409, { action: 'addAccount' as const, values, problem: 'account_taken' as const });
+			}
+			throw cause;
+		}
+	},
+
+	/** A new link for a guest; the old one stops working at once. */
+	reissue: async (event) => {
+		const principal = signedIn(event);
+		const participantId = field(await event.request.formData(), 'participantId');
+		const { participation } = event.locals.app;
+		try {
+			const participant = participation.participants(principal, event.params.id).find((p) => p.id === participantId);
+			if (!participant) return fail(404, { action: 'reissue' as const, problem: 'participant_not_found' as const });
+			const invite = participation.reissueInvite(principal, event.params.id, participant.id);
+			return { action: 'reissue' as const, invite: invitation(event.url, participant.name, invite) };
+		} catch (cause) {
+			commonRefusal(cause, event.url);
+			if (cause instanceof DomainError && (cause.code === 'conflict' || cause.code === 'unprocessable')) {
+				return fail(cause.status, { action: 'reissue' as const, problem: 'reissue_refused' as const });
+			}
+			throw cause;
+		}
+	},
+
+	/** Revoking closes the participant's live connections at once (server/participation.ts). */
+	revoke: async (event) => {
+		const principal = signedIn(event);
+		const participantId = field(await event.request.formData(), 'participantId');
+		const { participation } = event.locals.app;
+		try {
+			const participant = participation.participants(principal, event.params.id).find((p) => p.id === participantId);
+			if (!participant) return fail(404, { action: 'revoke' as const, problem: 'participant_not_found' as const });
+			await participation.revoke(principal, event.params.id, participant.id);
+			return { action: 'revoke' as const, revoked: participant.name };
+		} catch (cause) {
+			commonRefusal(cause, event.url);
+			if (cause instanceof DomainError && cause.code === 'unprocessable') {
+				return fail(422, { action: 'revoke' as const, problem: 'revoke_self' as const });
+			}
+			throw cause;
+		}
+	}
+};
