@@ -37,14 +37,17 @@ export class InviteRepository {
 	}
 
 	/** The participant a token invites, or why it does not. */
-	check(token: string, now = new Date()): { ok: true; participantId: string } | { ok: false; reason: InviteRefusal } {
+	check(
+		token: string,
+		now = new Date()
+	): { ok: true; participantId: string } | { ok: false; reason: InviteRefusal; participantId?: string } {
 		if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { ok: false, reason: 'unknown' };
 		const row = this.#db
 			.prepare<[string], InviteRow>('SELECT id, participant_id, expires_at, revoked_at FROM invites WHERE token_hash = ?')
 			.get(hashToken(token));
 		if (!row) return { ok: false, reason: 'unknown' };
-		if (row.revoked_at !== null) return { ok: false, reason: 'revoked' };
-		if (row.expires_at <= now.toISOString()) return { ok: false, reason: 'expired' };
+		if (row.revoked_at !== null) return { ok: false, reason: 'revoked', participantId: row.participant_id };
+		if (row.expires_at <= now.toISOString()) return { ok: false, reason: 'expired', participantId: row.participant_id };
 		return { ok: true, participantId: row.participant_id };
 	}
 

@@ -10,9 +10,23 @@ const config = configFrom(process.env);
 const app = new App(config);
 setApp(app);
 
+// adapter-node assumes https unless told otherwise, and then refuses every form post made over plain
+// http (its origin check). Without ORIGIN or PROTOCOL_HEADER, this server says what it knows: its
+// own socket is plain http. It overwrites the header on every request, so no client can spoof it.
+// Behind an https proxy, set ORIGIN (README).
+const ownProtocolHeader = 'x-verkosto-protocol';
+const tellProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+if (tellProtocol) process.env.PROTOCOL_HEADER = ownProtocolHeader;
+
 // Imported through a variable so neither esbuild nor svelte-check pulls the SvelteKit build in.
 const handlerPath = './handler.js';
-const { handler } = (await import(/* @vite-ignore */ handlerPath)) as { handler: RequestHandler };
+const { handler: pages } = (await import(/* @vite-ignore */ handlerPath)) as { handler: RequestHandler };
+const handler: RequestHandler = tellProtocol
+	? (req, res, next) => {
+			req.headers[ownProtocolHeader] = 'http';
+			pages(req, res, next);
+		}
+	: pages;
 
 const server = createHttpServer(app, handler);
 const port = await listen(server, config.port, config.host);

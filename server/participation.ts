@@ -10,7 +10,20 @@ import type { Meeting, MeetingRepository } from './meetings.js';
 import type { Participant, ParticipantRepository } from './participants.js';
 import type { MeetingAccess, Policy, Principal } from './policy.js';
 import { RateLimiter } from './rate-limit.js';
+import { helsinkiLocalToInstant } from '../src/lib/time/helsinki.js';
 import type { UserRepository } from './users.js';
+
+/** A meeting time: an ISO timestamp with its offset, or a local `YYYY-MM-DDTHH:mm` in Helsinki time. */
+function meetingInstant(value: string): string {
+	const hasOffset = /(Z|[+-]\d{2}:\d{2})$/.test(value);
+	const instant = hasOffset ? new Date(value) : helsinkiLocalToInstant(value.slice(0, 16));
+	if (!instant || Number.isNaN(instant.getTime())) {
+		throw new DomainError('invalid', 'Give the meeting time as YYYY-MM-DDTHH:mm (Helsinki time) or an ISO timestamp.', {
+			issues: [{ path: 'scheduledAt', message: 'invalid' }]
+		});
+	}
+	return instant.toISOString();
+}
 
 export interface ParticipationOptions {
 	/** How long an invitation link stays valid. */
@@ -69,7 +82,7 @@ export class Participation {
 		}
 		const meeting = this.#deps.meetings.create({
 			title: input.title,
-			scheduledAt: input.scheduledAt ? new Date(input.scheduledAt).toISOString() : null,
+			scheduledAt: input.scheduledAt ? meetingInstant(input.scheduledAt) : null,
 			place: input.place,
 			remoteLink: input.remoteLink,
 			language: input.language,
@@ -169,7 +182,11 @@ export class Participation {
 	preview(token: string, address: string): InvitePreview {
 		this.#throttle(token, address);
 		const checked = this.#deps.invites.check(token);
-		if (!checked.ok) throw this.#inviteRefusal(checked.reason, null);
+		if (!checked.ok) {
+			// A refused link of a known participant shows in that meeting's audit trail.
+			const meetingId = checked.participantId ? (this.#deps.participants.get(checked.participantId)?.meetingId ?? null) : null;
+			throw this.#inviteRefusal(checked.reason, meetingId);
+		}
 		const participant = this.#deps.participants.get(checked.participantId);
 		if (!participant || participant.revoked) throw this.#inviteRefusal('revoked', participant?.meetingId ?? null);
 		const meeting = this.#deps.meetings.get(participant.meetingId)!;

@@ -34,10 +34,15 @@ const firstRun: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-/** Headers that no response may go without (invitation links must never leak through Referer). */
+/**
+ * Headers that no response may go without. Invitation links must never leak through Referer:
+ * `same-origin` sends no referrer to any other origin. (`no-referrer` would do the same outside, but
+ * it makes browsers send `Origin: null` on our own form posts, which SvelteKit's origin check then
+ * refuses — and the forms must work without JavaScript. docs/architecture.md.)
+ */
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
-	response.headers.set('referrer-policy', 'no-referrer');
+	response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('x-frame-options', 'DENY');
 	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=()');

@@ -61,7 +61,11 @@ export const NewMeeting = v.object({
 		''
 	),
 	place: v.optional(trimmed(200), ''),
-	remoteLink: v.optional(v.union([v.literal(''), v.pipe(v.string(), v.trim(), v.maxLength(500), v.url())]), ''),
+	// Only web links: a `javascript:` or `data:` link would run in the page of whoever opens it.
+	remoteLink: v.optional(
+		v.union([v.literal(''), v.pipe(v.string(), v.trim(), v.maxLength(500), v.url(), v.regex(/^https?:\/\//i))]),
+		''
+	),
 	language: v.optional(v.picklist(meetingLanguages), 'fi')
 });
 export type NewMeeting = v.InferOutput<typeof NewMeeting>;
