@@ -10,6 +10,7 @@ import { MessageType, SyncMessageType } from '../../src/lib/protocol/yjs-message
 import { startServer, type TestServer } from '../helpers/server.js';
 import {
 	Clients,
+	signedInMeeting,
 	openRaw,
 	prng,
 	removeDir,
@@ -53,6 +54,8 @@ const selfReferentialUpdate = Uint8Array.from([
 let srv: TestServer;
 let meetingId: string;
 let otherMeetingId: string;
+/** The coordinator's session: every probe is signed in, so only the frame decides the outcome. */
+let cookie: string;
 const clients = new Clients(() => srv.yjsUrl);
 let a: ReturnType<Clients['connect']>;
 let b: ReturnType<Clients['connect']>;
@@ -63,8 +66,10 @@ const voice = (doc: Y.Doc) => doc.getText('clientVoice');
 
 beforeAll(async () => {
 	srv = await startServer({ maxMessageBytes });
-	meetingId = srv.app.meetings.create({ title: 'Verkostopalaveri, Eero Häkkinen' }).id;
-	otherMeetingId = srv.app.meetings.create({ title: 'Nätverksmöte, Åsa Öhman' }).id;
+	const { meeting, coordinator } = await signedInMeeting(srv.app, clients, 'Verkostopalaveri, Eero Häkkinen');
+	meetingId = meeting.id;
+	cookie = coordinator.cookie;
+	otherMeetingId = (await signedInMeeting(srv.app, clients, 'Nätverksmöte, Åsa Öhman')).meeting.id;
 	a = await clients.connectSynced(meetingId);
 	b = await clients.connectSynced(meetingId);
 	voice(a.doc).insert(0, 'Haluaisin työkokeiluun kirjastoon. ');
@@ -127,7 +132,7 @@ async function expectHarmless(codes: Outcome['code'][], attack: () => Promise<Ou
 async function sendEach(frames: (Uint8Array | string)[], url = meetingUrl()): Promise<Outcome[]> {
 	const outcomes: Outcome[] = [];
 	for (let i = 0; i < frames.length; i += 16) {
-		outcomes.push(...(await Promise.all(frames.slice(i, i + 16).map((f) => probe(url, f)))));
+		outcomes.push(...(await Promise.all(frames.slice(i, i + 16).map((f) => probe(url, f, cookie)))));
 	}
 	return outcomes;
 }
@@ -233,18 +238,27 @@ describe('bad input on the Yjs endpoint', () => {
 		while (updateFrame(textUpdate(text + 'x')).byteLength <= maxMessageBytes) text += 'x';
 		const message = updateFrame(textUpdate(text));
 		expect(message.byteLength).toBe(maxMessageBytes);
-		const peer = await openRaw(meetingUrl());
+		const peer = await openRaw(meetingUrl(), cookie);
 		peer.ws.send(message);
 		await expect.poll(() => voice(b.doc).toString()).toContain(text);
 		peer.ws.close();
 		await peer.closed;
 	});
 
-	it('an unknown meeting id closes with 4404 and loads nothing', async () => {
+	it('an unknown meeting id closes with 4404 for a signed-in user and loads nothing', async () => {
 		const unknown = 'eiOleOlemassa0123456789';
 		await expectHarmless([CloseCode.MeetingNotFound], () => sendEach([frame(MessageType.QueryAwareness)], `${srv.yjsUrl}/${unknown}`));
 		expect(srv.app.documents.get(unknown)).toBeUndefined();
 		expect(updateLogLength(srv.app.db, unknown)).toBe(0);
+	});
+
+	it('without a session, an unknown and a known meeting id both close with 4401: nothing tells them apart', async () => {
+		const unknown = 'eiOleOlemassa0123456789';
+		await expectHarmless([CloseCode.Unauthenticated], async () => [
+			await (await openRaw(`${srv.yjsUrl}/${unknown}`)).closed,
+			await (await openRaw(meetingUrl())).closed
+		]);
+		expect(srv.app.documents.get(unknown)).toBeUndefined();
 	});
 
 	it('malformed meeting ids close with 4404', async () => {

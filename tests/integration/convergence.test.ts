@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { Clients, docFromRows, prng, removeDir, stateVectorOf, storedRows, updateLogLength } from './support.js';
+import { Clients, signedInMeeting, docFromRows, prng, removeDir, stateVectorOf, storedRows, updateLogLength } from './support.js';
 
 let srv: TestServer;
 const clients = new Clients(() => srv.yjsUrl);
@@ -101,7 +101,7 @@ async function editConcurrently(editors: { doc: Y.Doc; random: () => number; aut
 
 describe('convergence', () => {
 	it('three providers editing concurrently, one offline for a while, converge; late joiners get the same state', async () => {
-		const meeting = srv.app.meetings.create({ title: 'Verkostotapaaminen: Aino Kärkkäinen' });
+		const meeting = (await signedInMeeting(srv.app, clients, 'Verkostotapaaminen: Aino Kärkkäinen')).meeting;
 		const a = await clients.connectSynced(meeting.id);
 		const b = await clients.connectSynced(meeting.id);
 		const c = await clients.connectSynced(meeting.id);
@@ -148,8 +148,8 @@ describe('convergence', () => {
 	});
 
 	it('two meetings edited at the same time stay isolated', async () => {
-		const first = srv.app.meetings.create({ title: 'Tapaaminen: Pekka Väisänen' });
-		const second = srv.app.meetings.create({ title: 'Möte: Åsa Lindström' });
+		const first = (await signedInMeeting(srv.app, clients, 'Tapaaminen: Pekka Väisänen')).meeting;
+		const second = (await signedInMeeting(srv.app, clients, 'Möte: Åsa Lindström')).meeting;
 		const a1 = await clients.connectSynced(first.id);
 		const a2 = await clients.connectSynced(first.id);
 		const b1 = await clients.connectSynced(second.id);

@@ -6,23 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { databasePath } from '../../server/config.js';
-import { openDatabase } from '../../server/db/database.js';
-import { MeetingRepository } from '../../server/meetings.js';
 import { tempDataDir } from '../helpers/server.js';
 import { synced } from '../helpers/yjs-client.js';
-import { Clients, contains, killHard, removeDir, startChild, waitUntil, type ChildServer } from './support.js';
-
-/** The meetings exist before anyone connects: created in the same DATA_DIR, before the server starts. */
-function createMeetings(dataDir: string, titles: string[]): string[] {
-	const db = openDatabase(databasePath({ dataDir }), { syncMode: 'normal' });
-	try {
-		const meetings = new MeetingRepository(db);
-		return titles.map((title) => meetings.create({ title }).id);
-	} finally {
-		db.close();
-	}
-}
+import { Clients, contains, killHard, removeDir, seedMeetings, startChild, waitUntil, type ChildServer } from './support.js';
 
 const running = new Set<ChildServer>();
 const dataDirs: string[] = [];
@@ -45,11 +31,16 @@ afterEach(async () => {
 	for (const dir of dataDirs.splice(0)) removeDir(dir);
 });
 
-function setUp(titles: string[], env: Record<string, string> = {}) {
+/**
+ * The meetings and their coordinator's session exist before anyone connects: created in the same
+ * DATA_DIR before the server starts (sessions are stored, so the cookie outlives every restart).
+ */
+async function setUp(titles: string[], env: Record<string, string> = {}) {
 	const dataDir = tempDataDir('verkosto-crash-');
 	dataDirs.push(dataDir);
-	const meetingIds = createMeetings(dataDir, titles);
+	const { meetingIds, coordinator } = await seedMeetings(dataDir, titles);
 	clients = new Clients(() => child.yjsUrl);
+	for (const id of meetingIds) clients.signIn(id, coordinator.cookie);
 	return { dataDir, meetingIds, env, start: () => start(dataDir, env) };
 }
 
@@ -117,7 +108,7 @@ const voice = (doc: Y.Doc) => doc.getText('clientVoice');
 
 describe('crash: kill -9 once an update has reached another client', () => {
 	it('right after the first update is seen', async () => {
-		const t = setUp(['Tapaaminen: Heikki Österberg']);
+		const t = await setUp(['Tapaaminen: Heikki Österberg']);
 		const [meetingId] = t.meetingIds as [string];
 		const server = await t.start();
 		const writer = await clients.connectSynced(meetingId);
@@ -135,7 +126,7 @@ describe('crash: kill -9 once an update has reached another client', () => {
 	});
 
 	it('in the middle of a burst of many updates', async () => {
-		const t = setUp(['Tapaaminen: Sanna Vähäkangas']);
+		const t = await setUp(['Tapaaminen: Sanna Vähäkangas']);
 		const [meetingId] = t.meetingIds as [string];
 		const server = await t.start();
 		const writer = await clients.connectSynced(meetingId);
@@ -166,7 +157,7 @@ describe('crash: kill -9 once an update has reached another client', () => {
 	});
 
 	it('right after the update log reached the compaction threshold', async () => {
-		const t = setUp(['Tapaaminen: Kalle Rönkkö'], { COMPACT_AFTER_UPDATES: '5' });
+		const t = await setUp(['Tapaaminen: Kalle Rönkkö'], { COMPACT_AFTER_UPDATES: '5' });
 		const [meetingId] = t.meetingIds as [string];
 		const server = await t.start();
 		const writer = await clients.connectSynced(meetingId);
@@ -192,7 +183,7 @@ describe('crash: kill -9 once an update has reached another client', () => {
 	});
 
 	it('while a second meeting is also being edited', async () => {
-		const t = setUp(['Tapaaminen: Tuula Pöntinen', 'Möte: Björn Åström']);
+		const t = await setUp(['Tapaaminen: Tuula Pöntinen', 'Möte: Björn Åström']);
 		const [first, second] = t.meetingIds as [string, string];
 		const server = await t.start();
 		const w1 = await clients.connectSynced(first);
@@ -222,7 +213,7 @@ describe('crash: kill -9 once an update has reached another client', () => {
 	});
 
 	it('right after a client reconnected with edits made offline', async () => {
-		const t = setUp(['Tapaaminen: Mikko Järvelä']);
+		const t = await setUp(['Tapaaminen: Mikko Järvelä']);
 		const [meetingId] = t.meetingIds as [string];
 		const server = await t.start();
 		const writer = await clients.connectSynced(meetingId);
@@ -246,7 +237,7 @@ describe('crash: kill -9 once an update has reached another client', () => {
 	});
 
 	it('inside the unload window, and right after a client rejoined the reloaded document', async () => {
-		const t = setUp(['Tapaaminen: Outi Äijälä'], { UNLOAD_DELAY_MS: '1' });
+		const t = await setUp(['Tapaaminen: Outi Äijälä'], { UNLOAD_DELAY_MS: '1' });
 		const [meetingId] = t.meetingIds as [string];
 		let server = await t.start();
 		const writer = await clients.connectSynced(meetingId);

@@ -14,7 +14,20 @@ import { openDatabase } from '../../server/db/database.js';
 import { MeetingRepository } from '../../server/meetings.js';
 import { SqliteDocumentStore } from '../../server/yjs/storage.js';
 import { startServer, tempDataDir, type TestServer } from '../helpers/server.js';
-import { Clients, contains, removeDir, startChild, storedRows, updateLogLength, waitUntil, type ChildServer } from './support.js';
+import { account, guest, meetingWithCoordinator } from '../helpers/people.js';
+import {
+	Clients,
+	contains,
+	removeDir,
+	seedMeetings,
+	signedInMeeting,
+	startChild,
+	storedRows,
+	updateLogLength,
+	waitUntil,
+	withAppOn,
+	type ChildServer
+} from './support.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -83,7 +96,7 @@ describe('health and metrics', () => {
 		const receivedBefore = sample(before, 'verkosto_updates_received_total') ?? 0;
 		const writesBefore = sample(before, 'verkosto_storage_write_seconds_count') ?? 0;
 
-		const meeting = srv.app.meetings.create({ title: 'Mittaritapaaminen: Raili Ähtäri' });
+		const { meeting } = await signedInMeeting(srv.app, clients, 'Mittaritapaaminen: Raili Ähtäri');
 		const a = await clients.connectSynced(meeting.id);
 		const b = await clients.connectSynced(meeting.id);
 		for (let i = 0; i < 12; i++) a.doc.getText('clientVoice').insert(0, `Rivi ${i}: työkyky paranee. `);
@@ -100,24 +113,27 @@ describe('health and metrics', () => {
 });
 
 describe('socket.io', () => {
-	function connect(): Socket<ServerToClientEvents, ClientToServerEvents> {
+	/** A socket.io client in Node, sending the session cookie as a browser would. */
+	function connect(cookie?: string): Socket<ServerToClientEvents, ClientToServerEvents> {
 		const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(srv.url, {
 			path: '/socket.io',
-			reconnection: false
+			reconnection: false,
+			...(cookie ? { extraHeaders: { cookie } } : {})
 		});
 		sockets.push(socket);
 		return socket;
 	}
 
 	it('joins a known meeting with presence, and tells the others who is online', async () => {
-		const meeting = srv.app.meetings.create({ title: 'Tapaaminen: Jouni Länsimäki' });
-		const first = connect();
+		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Tapaaminen: Jouni Länsimäki');
+		const client = await guest(srv.app, meeting.id, coordinator);
+		const first = connect(coordinator.cookie);
 		const joined = await first.emitWithAck('meeting:join', { meetingId: meeting.id });
 		expect(joined).toMatchObject({ ok: true, presence: { meetingId: meeting.id, online: 1 } });
 
 		const presence: number[] = [];
 		first.on('meeting:presence', (p) => presence.push(p.online));
-		const second = connect();
+		const second = connect(client.cookie);
 		expect(await second.emitWithAck('meeting:join', { meetingId: meeting.id })).toMatchObject({
 			ok: true,
 			presence: { online: 2 }
@@ -127,12 +143,24 @@ describe('socket.io', () => {
 		await expect.poll(() => first.io.engine.transport.name).toBe('websocket');
 	});
 
-	it('refuses an unknown meeting and a malformed id in the ack', async () => {
-		const socket = connect();
+	it('refuses an unknown meeting (to a signed-in user) and a malformed id in the ack', async () => {
+		const { coordinator } = await meetingWithCoordinator(srv.app, 'Tapaaminen: Kerttu Ylä-Mönkkönen');
+		const socket = connect(coordinator.cookie);
 		const unknown = await socket.emitWithAck('meeting:join', { meetingId: 'eiTallaistaTapaamista' });
-		expect(unknown).toEqual({ ok: false, error: { code: expect.any(String), message: expect.any(String) } });
+		expect(unknown).toEqual({ ok: false, error: { code: 'not_found', message: expect.any(String) } });
 		const malformed = await socket.emitWithAck('meeting:join', { meetingId: 'Åbo möte!' });
 		expect(malformed).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+	});
+
+	it('refuses an anonymous socket every meeting, known or unknown, with the same answer', async () => {
+		const { meeting } = await meetingWithCoordinator(srv.app, 'Tapaaminen: Vilho Äikäs');
+		const socket = connect();
+		for (const meetingId of [meeting.id, 'eiTallaistaTapaamista']) {
+			expect(await socket.emitWithAck('meeting:join', { meetingId })).toEqual({
+				ok: false,
+				error: { code: 'unauthenticated', message: expect.any(String) }
+			});
+		}
 	});
 });
 
@@ -141,7 +169,7 @@ describe('shutdown', () => {
 		const own = await startServer();
 		const ownClients = new Clients(() => own.yjsUrl);
 		try {
-			const meeting = own.app.meetings.create({ title: 'Viimeinen tapaaminen: Anneli Öhman' });
+			const { meeting } = await signedInMeeting(own.app, ownClients, 'Viimeinen tapaaminen: Anneli Öhman');
 			const a = ownClients.connect(meeting.id);
 			const b = ownClients.connect(meeting.id);
 			await waitUntil(() => a.provider.synced && b.provider.synced);
@@ -191,9 +219,9 @@ describe('shutdown', () => {
 		let child: ChildServer | undefined;
 		const childClients = new Clients(() => child!.yjsUrl);
 		try {
-			const db = openDatabase(databasePath({ dataDir }), { syncMode: 'normal' });
-			const meetingId = new MeetingRepository(db).create({ title: 'Tapaaminen: Erkki Pöyhönen' }).id;
-			db.close();
+			const { meetingIds, coordinator } = await seedMeetings(dataDir, ['Tapaaminen: Erkki Pöyhönen']);
+			const meetingId = meetingIds[0]!;
+			childClients.signIn(meetingId, coordinator.cookie);
 			child = await startChild(dataDir);
 			const writer = await childClients.connectSynced(meetingId);
 			const observer = await childClients.connectSynced(meetingId);
@@ -221,12 +249,13 @@ describe('shutdown', () => {
 });
 
 describe('admin command line', () => {
-	function admin(args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+	/** Runs the admin tool as `npm run admin` does (tsx), with `input` on standard input. */
+	function admin(args: string[], dataDir: string, input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
 		return new Promise((resolve, reject) => {
-			const child = spawn('npx', ['tsx', 'server/admin.ts', ...args], {
+			const child = spawn(process.execPath, ['--import', 'tsx', 'server/admin.ts', ...args], {
 				cwd: root,
 				env: { ...process.env, DATA_DIR: dataDir },
-				stdio: ['ignore', 'pipe', 'pipe']
+				stdio: ['pipe', 'pipe', 'pipe']
 			});
 			let stdout = '';
 			let stderr = '';
@@ -234,8 +263,10 @@ describe('admin command line', () => {
 			child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 			child.once('error', reject);
 			child.once('close', (code) => resolve({ code, stdout, stderr }));
+			child.stdin.end(input);
 		});
 	}
+	const lastLine = (stdout: string) => stdout.trimEnd().split('\n').at(-1)!;
 
 	let dataDir: string;
 	beforeAll(() => {
@@ -246,7 +277,7 @@ describe('admin command line', () => {
 	it('meeting create --title prints the new meeting id as its last line, and the meeting exists', async () => {
 		const result = await admin(['meeting', 'create', '--title', 'Tapaaminen Åbo'], dataDir);
 		expect(result.code, result.stderr).toBe(0);
-		const id = result.stdout.trimEnd().split('\n').at(-1)!;
+		const id = lastLine(result.stdout);
 		expect(id).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
 		const db = openDatabase(databasePath({ dataDir }), { syncMode: 'normal' });
 		try {
@@ -268,5 +299,86 @@ describe('admin command line', () => {
 		expect(result.code).toBe(2);
 		expect(result.stderr).toMatch(/unknown command/);
 		expect(result.stderr).toMatch(/Usage:/);
+	});
+
+	it('user add reads the password from standard input, never prints it, and the account can sign in', async () => {
+		const password = 'Kahvinkeitin-Åland-2024';
+		const result = await admin(
+			['user', 'add', '--email', 'ilmari.ostman@example.fi', '--name', 'Ilmari Östman', '--role', 'coordinator'],
+			dataDir,
+			`${password}\n`
+		);
+		expect(result.code, result.stderr).toBe(0);
+		const id = lastLine(result.stdout);
+		expect(result.stdout + result.stderr).not.toContain(password);
+		await withAppOn(dataDir, async (app) => {
+			expect(app.users.get(id)).toMatchObject({ email: 'ilmari.ostman@example.fi', name: 'Ilmari Östman', role: 'coordinator', disabled: false });
+			const signedIn = await app.accounts.signIn('ilmari.ostman@example.fi', password, '192.0.2.10');
+			expect(signedIn.user.id).toBe(id);
+			await expect(app.accounts.signIn('ilmari.ostman@example.fi', `${password}\n`, '192.0.2.10')).rejects.toMatchObject({ code: 'invalid' });
+		});
+	});
+
+	it('user add refuses a bad role (exit 2), a weak password and a taken email (exit 1), creating nothing', async () => {
+		const [badRole, weak, taken] = await Promise.all([
+			admin(['user', 'add', '--email', 'saga@example.fi', '--name', 'Saga Nyström', '--role', 'superuser'], dataDir, 'Pitkä-salasana-123\n'),
+			admin(['user', 'add', '--email', 'saga@example.fi', '--name', 'Saga Nyström', '--role', 'professional'], dataDir, 'lyhyt\n'),
+			admin(['user', 'add', '--email', 'ilmari.ostman@example.fi', '--name', 'Toinen Östman', '--role', 'professional'], dataDir, 'Pitkä-salasana-123\n')
+		]);
+		expect(badRole.code).toBe(2);
+		expect(badRole.stderr).toMatch(/--role must be one of coordinator, professional/);
+		expect(weak.code).toBe(1);
+		expect(weak.stderr).toMatch(/^admin: .*password/im);
+		expect(taken.code).toBe(1);
+		expect(taken.stderr).toMatch(/already exists/);
+		await withAppOn(dataDir, (app) => {
+			expect(app.users.findByEmail('saga@example.fi')).toBeUndefined();
+			expect(app.users.findByEmail('ilmari.ostman@example.fi')?.name).toBe('Ilmari Östman');
+		});
+	});
+
+	it('meeting create --coordinator makes that account the meeting’s coordinator; an unknown or professional one is refused', async () => {
+		const { professional } = await withAppOn(dataDir, async (app) => ({ professional: await account(app, 'professional') }));
+		const created = await admin(
+			['meeting', 'create', '--title', 'Verkostotapaaminen: Lyyli Åkesson', '--coordinator', 'ilmari.ostman@example.fi'],
+			dataDir
+		);
+		expect(created.code, created.stderr).toBe(0);
+		expect(created.stdout).toContain('ilmari.ostman@example.fi');
+		const id = lastLine(created.stdout);
+
+		const [unknown, notCoordinator] = await Promise.all([
+			admin(['meeting', 'create', '--title', 'Ei synny', '--coordinator', 'ei.ole@example.fi'], dataDir),
+			admin(['meeting', 'create', '--title', 'Ei synny', '--coordinator', professional.email], dataDir)
+		]);
+		for (const refused of [unknown, notCoordinator]) {
+			expect(refused.code).toBe(1);
+			expect(refused.stderr).toMatch(/no active coordinator account with the email/);
+		}
+
+		await withAppOn(dataDir, (app) => {
+			const coordinator = app.users.findByEmail('ilmari.ostman@example.fi')!;
+			expect(app.meetings.get(id)?.title).toBe('Verkostotapaaminen: Lyyli Åkesson');
+			expect(app.participants.list(id)).toEqual([
+				expect.objectContaining({ userId: coordinator.id, name: 'Ilmari Östman', role: 'coordinator', access: 'edit', revoked: false })
+			]);
+			const titles = app.db.prepare<[], { title: string }>('SELECT title FROM meetings').all().map((row) => row.title);
+			expect(titles).not.toContain('Ei synny');
+		});
+	});
+
+	it('user disable ends the account’s sessions and sign-ins; an unknown email exits 1', async () => {
+		const { victim } = await withAppOn(dataDir, async (app) => ({ victim: await account(app, 'professional', 'Tyyne Ärölä') }));
+		const disabled = await admin(['user', 'disable', '--email', victim.email], dataDir);
+		expect(disabled.code, disabled.stderr).toBe(0);
+		const unknown = await admin(['user', 'disable', '--email', 'ei.ole@example.fi'], dataDir);
+		expect(unknown.code).toBe(1);
+		expect(unknown.stderr).toMatch(/no account with the email ei\.ole@example\.fi/);
+
+		await withAppOn(dataDir, async (app) => {
+			expect(app.users.get(victim.userId)?.disabled).toBe(true);
+			expect(await app.principalOf(victim.cookie)).toEqual({ kind: 'anonymous' });
+			await expect(app.accounts.signIn(victim.email, 'salasana-Åäö-12345', '192.0.2.11')).rejects.toMatchObject({ code: 'invalid' });
+		});
 	});
 });

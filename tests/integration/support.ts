@@ -9,7 +9,11 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { App } from '../../server/app.js';
+import { configFrom } from '../../server/config.js';
 import type { Db } from '../../server/db/database.js';
+import { createLogger } from '../../server/log.js';
+import { meetingWithCoordinator, type Account } from '../helpers/people.js';
 import { connectProvider, synced } from '../helpers/yjs-client.js';
 
 /** mulberry32: a tiny seeded PRNG, so random inputs are the same on every run. */
@@ -37,8 +41,9 @@ export interface RawPeer {
 	isClosed(): boolean;
 }
 
-export async function openRaw(url: string): Promise<RawPeer> {
-	const ws = new WebSocket(url);
+/** `cookie`: the session to connect with; without one the server closes with 4401 at once. */
+export async function openRaw(url: string, cookie?: string): Promise<RawPeer> {
+	const ws = new WebSocket(url, cookie ? { headers: { cookie } } : {});
 	const received: Uint8Array[] = [];
 	ws.on('message', (data: Buffer) => received.push(new Uint8Array(data)));
 	let isClosed = false;
@@ -62,8 +67,8 @@ export type Outcome = Closed | { code: 'open' };
  * awareness (query awareness). Messages are handled in order, so an answer to the query means
  * the server handled `frame` without closing; the peer then leaves.
  */
-export async function probe(url: string, frame: Uint8Array | string): Promise<Outcome> {
-	const peer = await openRaw(url);
+export async function probe(url: string, frame: Uint8Array | string, cookie?: string): Promise<Outcome> {
+	const peer = await openRaw(url, cookie);
 	await waitUntil(() => peer.received.length > 0 || peer.isClosed());
 	if (peer.isClosed()) return peer.closed;
 	peer.ws.send(frame, { binary: typeof frame !== 'string' });
@@ -89,20 +94,33 @@ export function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise
 	});
 }
 
-/** Tracks stock providers so that every test can destroy all of its clients, whatever happened. */
+/**
+ * Tracks stock providers so that every test can destroy all of its clients, whatever happened.
+ * Every Yjs connection needs a session: each meeting's clients connect with the cookie registered
+ * for it (`signIn`), unless a call names its own.
+ */
 export class Clients {
 	readonly #providers = new Set<WebsocketProvider>();
+	readonly #cookies = new Map<string, string>();
 
 	constructor(private readonly baseUrl: () => string) {}
 
-	connect(meetingId: string, doc = new Y.Doc(), options: { connect?: boolean } = {}) {
-		const client = connectProvider(this.baseUrl(), meetingId, doc, options);
+	/** From now on, clients of `meetingId` connect with this session cookie. */
+	signIn(meetingId: string, cookie: string): void {
+		this.#cookies.set(meetingId, cookie);
+	}
+
+	connect(meetingId: string, doc = new Y.Doc(), options: { connect?: boolean; cookie?: string } = {}) {
+		const client = connectProvider(this.baseUrl(), meetingId, doc, {
+			connect: options.connect,
+			cookie: options.cookie ?? this.#cookies.get(meetingId)
+		});
 		this.#providers.add(client.provider);
 		return client;
 	}
 
-	async connectSynced(meetingId: string, doc = new Y.Doc()) {
-		const client = this.connect(meetingId, doc);
+	async connectSynced(meetingId: string, doc = new Y.Doc(), options: { cookie?: string } = {}) {
+		const client = this.connect(meetingId, doc, options);
 		await synced(client.provider);
 		return client;
 	}
@@ -166,6 +184,39 @@ export function contains(doc: Y.Doc, seen: Uint8Array): boolean {
 }
 
 export const stateVectorOf = (doc: Y.Doc) => Buffer.from(Y.encodeStateVector(doc)).toString('base64');
+
+/** A meeting on a running server whose `clients` connect as its (signed-in) coordinator. */
+export async function signedInMeeting(app: App, clients: Clients, title: string) {
+	const { meeting, coordinator } = await meetingWithCoordinator(app, title);
+	clients.signIn(meeting.id, coordinator.cookie);
+	return { meeting, coordinator };
+}
+
+/**
+ * Runs `work` against an App on `dataDir` that serves nothing and is closed afterwards: for creating
+ * accounts, meetings and sessions before a child server starts on the same folder. Sessions live in
+ * SQLite, so a cookie made here works against the child.
+ */
+export async function withAppOn<T>(dataDir: string, work: (app: App) => Promise<T> | T): Promise<T> {
+	const app = new App(configFrom({}, { dataDir, logLevel: 'silent' }), createLogger('silent'));
+	try {
+		return await work(app);
+	} finally {
+		await app.close();
+	}
+}
+
+/** Meetings of one signed-in coordinator, created in `dataDir` before a child server opens it. */
+export function seedMeetings(dataDir: string, titles: string[]): Promise<{ meetingIds: string[]; coordinator: Account }> {
+	return withAppOn(dataDir, async (app) => {
+		const [first, ...rest] = titles;
+		const { meeting, coordinator } = await meetingWithCoordinator(app, first);
+		const others = rest.map(
+			(title) => app.participation.create(coordinator.principal, { title, scheduledAt: '', place: '', remoteLink: '', language: 'fi' }).id
+		);
+		return { meetingIds: [meeting.id, ...others], coordinator };
+	});
+}
 
 /** The real server (tests/helpers/child-server.ts) as a child process, for kill -9 and SIGTERM. */
 export interface ChildServer {

@@ -9,7 +9,7 @@ import { CloseCode } from '../../src/lib/protocol/close-codes.js';
 import { MessageType } from '../../src/lib/protocol/yjs-messages.js';
 import type { LiveDocument } from '../../server/yjs/documents.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { Clients, docFromRows, openRaw, prng, removeDir, storedRows, updateLogLength, waitUntil } from './support.js';
+import { Clients, signedInMeeting, docFromRows, openRaw, prng, removeDir, storedRows, updateLogLength, waitUntil } from './support.js';
 
 let srv: TestServer;
 const clients = new Clients(() => srv.yjsUrl);
@@ -28,7 +28,7 @@ const names = ['Aatu Kärppä', 'Östen Åberg', 'Märta Sjöholm', 'Jyrki Häm�
 
 describe('unload race', () => {
 	it('a hundred times the last client leaves and another joins inside the unload window: nothing lost, never stale', async () => {
-		const meeting = srv.app.meetings.create({ title: 'Seurantatapaaminen: Liisa Määttä' });
+		const meeting = (await signedInMeeting(srv.app, clients, 'Seurantatapaaminen: Liisa Määttä')).meeting;
 		const random = prng(0xdeca);
 		/** Edits the server had stored and applied before their author left. */
 		const acknowledged: string[] = [];
@@ -99,7 +99,7 @@ describe('unload race', () => {
 
 		/** A meeting with a stored snapshot and nothing loaded. */
 		async function storedMeeting(title: string) {
-			const meeting = srv.app.meetings.create({ title });
+			const { meeting, coordinator } = await signedInMeeting(srv.app, clients, title);
 			const writer = await clients.connectSynced(meeting.id);
 			writer.doc.getText('clientVoice').insert(0, 'Haluan oppia ruotsia ja palata työhön. ');
 			questions(writer.doc).set('q1', 'Kuka soittaa Kelaan? (Elina Östman)');
@@ -107,14 +107,14 @@ describe('unload race', () => {
 			clients.destroy(writer.provider);
 			await expect.poll(() => srv.app.documents.get(meeting.id)).toBeUndefined();
 			expect(storedRows(srv.app.db, meeting.id).snapshot).not.toBeNull();
-			return meeting;
+			return { ...meeting, cookie: coordinator.cookie };
 		}
 
 		/** Connects raw peers and a stock provider, expects them refused with 1011, and nothing stored changed. */
-		async function expectRefusedAndUntouched(meetingId: string) {
+		async function expectRefusedAndUntouched(meetingId: string, cookie: string) {
 			const before = storedRows(srv.app.db, meetingId);
 			for (let attempt = 0; attempt < 3; attempt++) {
-				const peer = await openRaw(`${srv.yjsUrl}/${meetingId}`);
+				const peer = await openRaw(`${srv.yjsUrl}/${meetingId}`, cookie);
 				peer.ws.send(Uint8Array.of(MessageType.QueryAwareness));
 				expect((await peer.closed).code).toBe(CloseCode.InternalError);
 			}
@@ -137,7 +137,7 @@ describe('unload race', () => {
 			const original = storedRows(srv.app.db, meeting.id).snapshot!;
 			srv.app.db.prepare('UPDATE yjs_snapshots SET data = ? WHERE meeting_id = ?').run(garbage, meeting.id);
 
-			await expectRefusedAndUntouched(meeting.id);
+			await expectRefusedAndUntouched(meeting.id, meeting.cookie);
 			expect(storedRows(srv.app.db, meeting.id).snapshot).toEqual(garbage);
 
 			// Repaired, the meeting loads with everything that was there.
@@ -156,7 +156,7 @@ describe('unload race', () => {
 			const corrupt = Number(insert.run(meeting.id, garbage).lastInsertRowid);
 			expect(updateLogLength(srv.app.db, meeting.id)).toBe(2);
 
-			await expectRefusedAndUntouched(meeting.id);
+			await expectRefusedAndUntouched(meeting.id, meeting.cookie);
 			expect(updateLogLength(srv.app.db, meeting.id)).toBe(2);
 
 			srv.app.db.prepare('DELETE FROM yjs_updates WHERE id = ?').run(corrupt);
