@@ -106,6 +106,12 @@ export function createRealtime(options: RealtimeOptions): {
 		options.onConnectionCountChange?.(io.sockets.sockets.size);
 		const unregister: Array<() => void> = [];
 		const closable: Closable = { close: () => socket.disconnect(true) };
+		// The principal was resolved once, at the handshake: a socket that has joined no meeting yet
+		// must also close when its account is disabled or its guest revoked, or it could still join
+		// one with the stale principal (tests/integration/access-live.test.ts).
+		const { principal } = socket.data;
+		if (principal.kind === 'account') unregister.push(options.connections.add(closable, { userId: principal.userId }));
+		if (principal.kind === 'guest') unregister.push(options.connections.add(closable, { participantId: principal.participantId }));
 
 		/** Validates the payload and authorizes the meeting; answers the refusal itself. */
 		function authorized<S extends v.GenericSchema<unknown, { meetingId: string }>>(

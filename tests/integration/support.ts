@@ -6,9 +6,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import * as encoding from 'lib0/encoding';
+import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { WebsocketProvider } from 'y-websocket';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/protocol/events.js';
 import { App } from '../../server/app.js';
 import { configFrom } from '../../server/config.js';
 import type { Db } from '../../server/db/database.js';
@@ -134,6 +138,80 @@ export class Clients {
 		for (const provider of this.#providers) provider.destroy();
 		this.#providers.clear();
 	}
+}
+
+/** A stock provider that the server let in (synced), or the close code it refused it with. */
+export type Admission = { synced: true; doc: Y.Doc; provider: WebsocketProvider } | { synced: false; code: number };
+
+/**
+ * Connects a stock provider with `cookie` and resolves once it either synced or was closed before
+ * syncing (then it is destroyed at once: 44xx codes are permanent for the stock provider anyway).
+ */
+export function admit(clients: Clients, meetingId: string, cookie: string | undefined): Promise<Admission> {
+	const { doc, provider } = clients.connect(meetingId, new Y.Doc(), { cookie });
+	return new Promise((resolve) => {
+		provider.on('connection-close', (event) => {
+			if (provider.synced || !event) return;
+			clients.destroy(provider);
+			resolve({ synced: false, code: event.code });
+		});
+		void synced(provider).then(() => resolve({ synced: true, doc, provider }));
+	});
+}
+
+/**
+ * Resolves once the server has handled everything this provider sent so far, and everything the
+ * server relayed to it before that has arrived: the server handles a peer's messages in order, in
+ * one queue per document, so its answer to a sync step 1 (a step 2) comes after all of it.
+ */
+export function handled(provider: WebsocketProvider): Promise<void> {
+	const ws = provider.ws;
+	if (!ws) return Promise.reject(new Error('the provider is not connected'));
+	return new Promise((resolve, reject) => {
+		const onMessage = (event: { data: unknown }) => {
+			const bytes = new Uint8Array(event.data as ArrayBuffer);
+			if (bytes[0] === 0 && bytes[1] === syncProtocol.messageYjsSyncStep2) {
+				ws.removeEventListener('message', onMessage);
+				resolve();
+			}
+		};
+		ws.addEventListener('message', onMessage);
+		ws.addEventListener('close', () => reject(new Error('closed before the server answered')));
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, 0);
+		syncProtocol.writeSyncStep1(encoder, provider.doc);
+		ws.send(encoding.toUint8Array(encoder));
+	});
+}
+
+/** `handled` for a raw peer (one that never sent a sync step 1 before). */
+export async function rawHandled(peer: RawPeer): Promise<void> {
+	const seen = peer.received.length;
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, 0);
+	syncProtocol.writeSyncStep1(encoder, new Y.Doc());
+	peer.ws.send(encoding.toUint8Array(encoder));
+	await waitUntil(
+		() => peer.isClosed() || peer.received.slice(seen).some((m) => m[0] === 0 && m[1] === syncProtocol.messageYjsSyncStep2)
+	);
+	if (peer.isClosed()) throw new Error(`closed before the server answered: ${JSON.stringify(await peer.closed)}`);
+}
+
+export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A socket.io client in Node, sending the session cookie (if any) as a browser would; resolves once connected. */
+export async function connectSocket(url: string, cookie: string | undefined): Promise<RealtimeSocket> {
+	const socket: RealtimeSocket = io(url, {
+		path: '/socket.io',
+		reconnection: false,
+		transports: ['websocket'],
+		...(cookie ? { extraHeaders: { cookie } } : {})
+	});
+	await new Promise<void>((resolve, reject) => {
+		socket.once('connect', () => resolve());
+		socket.once('connect_error', reject);
+	});
+	return socket;
 }
 
 /** Everything stored of one meeting's document, byte for byte. */
