@@ -192,7 +192,10 @@ export class App {
 	 * whichever process did it (this server, the admin command line, another instance): within a second.
 	 */
 	#sweepRevocations(): void {
-		const since = this.#lastSweep;
+		// Another process stamps `disabled_at`/`revoked_at` before its commit, which may wait up to
+		// the busy timeout (5 s) for our writes: look back past that, or a sweep that ran in between
+		// would miss it for good. Closing a revoked peer's connections again is harmless.
+		const since = new Date(Date.parse(this.#lastSweep) - 10_000).toISOString();
 		this.#lastSweep = new Date().toISOString();
 		for (const { id } of this.db
 			.prepare<[string], { id: string }>('SELECT id FROM users WHERE disabled_at >= ?')

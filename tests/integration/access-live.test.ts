@@ -10,6 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { CloseCode } from '../../src/lib/protocol/close-codes.js';
+import { databasePath } from '../../server/config.js';
+import { openDatabase } from '../../server/db/database.js';
 import { MessageType } from '../../src/lib/protocol/yjs-messages.js';
 import { addGoal, addService, clientVoice } from '../../src/lib/meeting/index.js';
 import { account, guest, meetingWithCoordinator, names, type Account } from '../helpers/people.js';
@@ -326,6 +328,31 @@ describe('cutting off live connections', () => {
 		expect(otherYjs.at - since).toBeLessThan(1000);
 		expect(idleSocket.at - since).toBeLessThan(1000);
 		await expectRefusedAgain(meeting.id, professional.cookie, CloseCode.Unauthenticated, 'unauthenticated');
+	});
+
+	it('a disable committed late by another process (stamped before a wait for the write lock) is still noticed', async () => {
+		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Verkostotapaaminen: Arja Östergård');
+		const professional = await account(srv.app, 'professional', 'Tove Wikström');
+		srv.app.participation.addParticipant(coordinator.principal, meeting.id, {
+			name: 'Tove Wikström',
+			role: 'third_sector',
+			organisation: 'Setlementti',
+			presence: 'remote',
+			access: 'edit',
+			userId: professional.userId
+		});
+		const connections = await connectedEverywhere(meeting.id, professional.cookie);
+		// Stamped two seconds before its commit, as by an admin command that waited for the write lock.
+		const stampedAt = new Date(Date.now() - 2000).toISOString();
+		const other = openDatabase(databasePath(srv.app.config), { syncMode: 'normal' });
+		try {
+			const since = performance.now();
+			other.prepare('UPDATE users SET disabled_at = ? WHERE id = ?').run(stampedAt, professional.userId);
+			other.prepare('DELETE FROM sessions WHERE user_id = ?').run(professional.userId);
+			await expectCutOffWithinASecond(connections, since);
+		} finally {
+			other.close();
+		}
 	});
 
 	it('`user disable` on the command line closes the account’s connections to a running server within a second', async () => {
