@@ -199,6 +199,8 @@ export class Closing {
 			createdBy: principal.userId
 		});
 		const invites: Array<{ participantId: string; token: string; expiresAt: string }> = [];
+		// Each participant is a new record in the new meeting: the actions' owners follow them.
+		const copies = new Map<string, string>();
 		this.#deps.db.transaction(() => {
 			this.#deps.db
 				.prepare('UPDATE meetings SET series_id = ?, previous_meeting_id = ?, kind = ? WHERE id = ?')
@@ -214,6 +216,7 @@ export class Closing {
 					presence: person.presence,
 					access: person.access
 				});
+				copies.set(person.id, copy.id);
 				if (!person.userId) invites.push({ participantId: copy.id, ...this.#deps.invites.issue(copy.id, this.#deps.inviteTtlMs) });
 			}
 			// The coordinator who starts it takes part even if an earlier coordinator ran the last one.
@@ -230,7 +233,10 @@ export class Closing {
 			}
 		})();
 		const doc = new Y.Doc();
-		seedFromPlan(doc, previous.plan);
+		seedFromPlan(doc, {
+			...previous.plan,
+			actions: previous.plan.actions.map((action) => ({ ...action, owner: copies.get(action.owner) ?? action.owner }))
+		});
 		await this.#deps.store.compact(meeting.id, Y.encodeStateAsUpdate(doc), 0);
 		doc.destroy();
 		this.#deps.audit.record('follow_up_created', { actor: principal, meetingId: meeting.id, detail: { previous: access.meetingId, kind: input.kind } });

@@ -60,14 +60,14 @@ export async function guest(
 	app: App,
 	meetingId: string,
 	by: Account,
-	options: { role?: ParticipantRole; access?: Access; presence?: Presence; name?: string } = {}
+	options: { role?: ParticipantRole; access?: Access; presence?: Presence; name?: string; organisation?: string } = {}
 ): Promise<Guest> {
 	const role = options.role ?? 'client';
 	const name = options.name ?? (role === 'client' ? names.client : names.kela);
 	const { participant, invite } = app.participation.addParticipant(by.principal, meetingId, {
 		name,
 		role,
-		organisation: role === 'client' ? '' : 'Kela',
+		organisation: options.organisation ?? (role === 'client' ? '' : 'Kela'),
 		presence: options.presence ?? 'remote',
 		access: options.access ?? 'edit'
 	});

@@ -54,7 +54,9 @@ export function diffPlans(
 ): PlanDiff {
 	return {
 		goals: diffCollection(before.goals, after.goals),
-		actions: diffCollection(before.actions, after.actions, ['ownerName']),
+		// Each meeting has its own participant records, so an owner's id differs from one version to the
+		// next even for the same person: owners are compared by name.
+		actions: diffCollection(before.actions, after.actions, ['owner']),
 		services: diffCollection(before.services, after.services)
 	};
 }

@@ -1,0 +1,150 @@
+import { m } from '../../src/lib/paraglide/messages.js';
+import type { ServiceStatus } from '../../src/lib/meeting/vocabulary.js';
+import { labelsFor } from './labels.js';
+import { organisationsOf, readPlanVersion, type ExportInput } from './model.js';
+
+/** A block of the plain-language version: a heading, short sentences, and an optional list. */
+export interface PlainBlock {
+	heading: string;
+	sentences: string[];
+	items: string[];
+}
+
+/**
+ * The plan in plain language for the client (selkokieli, lättläst, plain English): short sentences,
+ * common words, "you" instead of "the client", one thing per sentence. The same blocks make the
+ * summary page's version, its text download and the plain PDF.
+ */
+export function plainSummary(input: ExportInput): { title: string; blocks: PlainBlock[] } {
+	const { version, locale, meeting } = input;
+	const plan = version.plan;
+	const l = labelsFor(locale);
+	const read = readPlanVersion(plan);
+	const o = { locale };
+	const blocks: PlainBlock[] = [];
+
+	blocks.push({
+		heading: m.close_plain_meeting_heading({}, o),
+		sentences: [m.close_plain_meeting_when({ date: l.date(version.closedAt.slice(0, 10)) }, o), m.close_plain_meeting_who({}, o)],
+		items: read.participants.map((p) => (p.role === 'client' ? m.close_plain_you({ name: p.name }, o) : `${p.name}, ${l.role(p.role)}`))
+	});
+
+	if (plan.clientVoice.trim()) {
+		blocks.push({ heading: m.close_plain_words_heading({}, o), sentences: [plan.clientVoice.trim()], items: [] });
+	}
+
+	blocks.push({
+		heading: m.close_plain_goals_heading({}, o),
+		sentences: read.goals.length === 0 ? [m.close_plain_goals_none({}, o)] : [],
+		items: read.goals.map((goal) => goal.text.trim())
+	});
+
+	blocks.push({
+		heading: m.close_plain_actions_heading({}, o),
+		sentences: read.actions.length === 0 ? [m.close_plain_actions_none({}, o)] : [],
+		items: read.actions.map((action) => {
+			const parts = [ensureStop(action.text.trim())];
+			if (action.owner && action.owner === read.client?.id) parts.push(m.close_plain_action_you({}, o));
+			else if (action.ownerName) parts.push(m.close_plain_action_who({ name: action.ownerName }, o));
+			if (action.due) parts.push(m.close_plain_action_when({ date: l.date(action.due) }, o));
+			return parts.join(' ');
+		})
+	});
+
+	const byStatus = (status: ServiceStatus) => read.services.filter((s) => s.status === status).map((s) => s.name || m.close_unnamed_service({}, o));
+	const serviceLines = (
+		[
+			['current', m.close_plain_services_now],
+			['planned', m.close_plain_services_planned],
+			['suggested', m.close_plain_services_suggested],
+			['ended', m.close_plain_services_ended]
+		] as const
+	)
+		.map(([status, line]) => ({ names: byStatus(status), line }))
+		.filter(({ names }) => names.length > 0)
+		.map(({ names, line }) => line({ services: names.join(', ') }, o));
+	if (serviceLines.length > 0) blocks.push({ heading: m.close_plain_services_heading({}, o), sentences: [], items: serviceLines });
+
+	const responsible = plan.responsibleWorker;
+	if (responsible) {
+		const name = responsible.name ?? '';
+		const date = l.date(responsible.followUpDate);
+		blocks.push({
+			heading: m.close_plain_helper_heading({}, o),
+			sentences: [
+				m.close_plain_helper_is({ name }, o),
+				responsible.followUpMode === 'call' ? m.close_plain_helper_calls({ name, date }, o) : m.close_plain_helper_meets({ name, date }, o),
+				...(responsible.contact ? [m.close_plain_helper_contact({ contact: responsible.contact }, o)] : []),
+				m.close_plain_helper_questions({ name }, o)
+			],
+			items: []
+		});
+	}
+
+	return { title: m.close_plain_title({ title: meeting.title }, o), blocks };
+}
+
+/** The plain-language version as plain text (UTF-8), for the client's phone. */
+export function plainText(input: ExportInput): string {
+	const { title, blocks } = plainSummary(input);
+	const lines = [title, '='.repeat(Math.min(title.length, 60)), ''];
+	for (const block of blocks) {
+		lines.push(block.heading, '-'.repeat(Math.min(block.heading.length, 60)));
+		lines.push(...block.sentences);
+		lines.push(...block.items.map((item) => `• ${item}`));
+		lines.push('');
+	}
+	return lines.join('\n');
+}
+
+/**
+ * For each organisation in the meeting, a short excerpt to paste into its own client or patient
+ * records: the decisions, that organisation's own actions, the follow-up, and the version's hash so
+ * the record can point to the shared plan.
+ */
+export function organisationExcerpts(input: ExportInput): Array<{ organisation: string; text: string }> {
+	const { version, locale, meeting } = input;
+	const plan = version.plan;
+	const l = labelsFor(locale);
+	const read = readPlanVersion(plan);
+	const o = { locale };
+	const same = (a: string, b: string) => a.trim().toLocaleLowerCase('fi') === b.trim().toLocaleLowerCase('fi');
+	const responsible = plan.responsibleWorker;
+
+	return organisationsOf(plan).map((organisation) => {
+		const own = read.actions.filter(
+			(action) => same(action.organisation, organisation) || same(read.byId.get(action.owner)?.organisation ?? '', organisation)
+		);
+		const lines = [
+			m.close_excerpt_heading({ title: meeting.title, date: l.date(version.closedAt.slice(0, 10)) }, o),
+			m.close_excerpt_version({ version: String(version.version), hash: version.hash.slice(0, 16) }, o),
+			m.close_excerpt_participants({
+				names: read.participants
+					.map((p) => [p.name, l.role(p.role), p.role === 'client' ? '' : p.organisation].filter(Boolean).join(', '))
+					.join('; ')
+			}, o),
+			m.close_excerpt_goals({}, o),
+			...read.goals.map((goal) => `${goal.number}. ${goal.text.trim()}`),
+			own.length > 0 ? m.close_excerpt_own_actions({ organisation }, o) : m.close_excerpt_no_own_actions({ organisation }, o),
+			...own.map((action) => {
+				const details = [action.ownerName, action.due ? l.date(action.due) : ''].filter(Boolean).join(', ');
+				return `${action.number}. ${action.text.trim()}${details ? ` (${details})` : ''}`;
+			}),
+			...(read.actions.length > own.length ? [m.close_excerpt_other_actions({ count: String(read.actions.length - own.length) }, o)] : []),
+			...(responsible
+				? [
+						m.close_excerpt_responsible({
+							name: [responsible.name, responsible.organisation].filter(Boolean).join(', '),
+							mode: l.followUpMode(responsible.followUpMode),
+							date: l.date(responsible.followUpDate)
+						}, o)
+					]
+				: [])
+		];
+		return { organisation, text: lines.join('\n') };
+	});
+}
+
+function ensureStop(text: string): string {
+	return /[.!?…]$/.test(text) ? text : `${text}.`;
+}

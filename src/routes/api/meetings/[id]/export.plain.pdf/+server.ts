@@ -1,0 +1,5 @@
+import { exportResponse } from '$lib/server/exports';
+import type { RequestHandler } from './$types';
+
+/** `GET /api/meetings/:id/export.plain.pdf`: see docs/api.md, "Exports of a closed plan". */
+export const GET: RequestHandler = (event) => exportResponse(event, 'plain-pdf');
