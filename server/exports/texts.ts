@@ -120,7 +120,7 @@ export function organisationExcerpts(input: ExportInput): Array<{ organisation: 
 			m.close_excerpt_version({ version: String(version.version), hash: version.hash.slice(0, 16) }, o),
 			m.close_excerpt_participants({
 				names: read.participants
-					.map((p) => [p.name, l.role(p.role), p.role === 'client' ? '' : p.organisation].filter(Boolean).join(', '))
+					.map((p) => [p.name, l.roleAt(p.role, p.role === 'client' ? '' : p.organisation)].filter(Boolean).join(', '))
 					.join('; ')
 			}, o),
 			m.close_excerpt_goals({}, o),
