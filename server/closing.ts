@@ -288,12 +288,13 @@ export class Closing {
 		const tScoreOf = (rater: 'client' | 'worker') =>
 			gasTScore(ratings.filter((r) => scaled.has(r.goalId) && r[rater] !== null).map((r) => r[rater]!));
 		const seriesId = this.#meta(meetingId)?.series_id ?? meetingId;
+		// The baseline is the path's first rating before this meeting: this meeting's own is "now".
 		const baseline = this.#deps.db
-			.prepare<[string, string], { score: number }>(
+			.prepare<[string, string, string], { score: number }>(
 				`SELECT w.score FROM work_ability_scores w JOIN meetings m ON m.id = w.meeting_id
-				 WHERE m.id = ? OR m.series_id = ? ORDER BY m.created_at LIMIT 1`
+				 WHERE (m.id = ? OR m.series_id = ?) AND m.id != ? ORDER BY m.created_at LIMIT 1`
 			)
-			.get(seriesId, seriesId);
+			.get(seriesId, seriesId, meetingId);
 		const heard = this.#deps.db
 			.prepare<[string], { answer: 'yes' | 'partly' | 'no' }>('SELECT answer FROM heard_answers WHERE meeting_id = ?')
 			.get(meetingId);

@@ -21,7 +21,7 @@ import {
 	updateAction,
 	updateService
 } from '../../src/lib/meeting/index.js';
-import { guest, meetingWithCoordinator } from '../helpers/people.js';
+import { cookieFor, guest, meetingWithCoordinator } from '../helpers/people.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { connectProvider, synced } from '../helpers/yjs-client.js';
 import { removeDir, updateLogLength } from './support.js';
@@ -240,12 +240,30 @@ describe('follow-up meetings', () => {
 
 		// The client joins the closing meeting (consent again), and the coordinator names the worker.
 		const clientInvite = invites.find((invite) => app.participants.get(invite.participantId)?.role === 'client')!;
-		await app.participation.join(clientInvite.token, { name: 'Sanna Häkkinen', consent: ['health', 'kela'] }, '127.0.0.1');
+		const joined = await app.participation.join(clientInvite.token, { name: 'Sanna Häkkinen', consent: ['health', 'kela'] }, '127.0.0.1');
 		const kela = app.participation.participants(plan.coordinator.principal, meeting.id).find((p) => p.role === 'kela')!;
 		const access = app.participation.access(plan.coordinator.principal, meeting.id);
 		app.followUp.set(access, { participantId: kela.id, followUpDate: addMonths(helsinkiToday(), 1), followUpMode: 'call', contact: '020 634 0000' });
+
+		// The closing meeting rates each goal; only goals with described levels count in the T-score.
+		app.followUp.setWorkAbility(app.participation.access(plan.coordinator.principal, plan.meeting.id), 4);
+		const clientPrincipal = await app.principalOf(cookieFor(joined.sessionId));
+		const clientAccess = app.participation.access(clientPrincipal, meeting.id);
+		app.closing.rateGoal(clientAccess, plan.ids.goals[0]!, 'client', 1);
+		app.closing.rateGoal(clientAccess, plan.ids.goals[1]!, 'client', -1);
+		app.closing.rateGoal(access, plan.ids.goals[0]!, 'worker', 0);
+		expect(() => app.closing.rateGoal(clientAccess, plan.ids.goals[0]!, 'worker', 2)).toThrow(DomainError);
+		app.closing.recordHeard(clientAccess, 'partly');
+		app.followUp.setWorkAbility(clientAccess, 6);
+		const evaluation = await app.closing.evaluation(meeting.id);
+		// One scaled goal at +1: 50 + 10 / √(0.7 + 0.3) = 60; the worker's 0 gives 50.
+		expect(evaluation.tScore).toEqual({ client: 60, worker: 50 });
+		expect(evaluation.workAbility).toEqual({ baseline: 4, now: 6 });
+		expect(evaluation.heard).toBe('partly');
+
 		const next = await app.closing.close(access, plan.coordinator.principal);
 		expect(next.version).toBe(2);
+		expect(() => app.closing.rateGoal(clientAccess, plan.ids.goals[0]!, 'client', 2)).toThrow(DomainError);
 
 		const diff = app.closing.diff(plan.meeting.id, meeting.id);
 		expect(diff.goals.added.map((g) => g.id)).toEqual([newGoal]);
