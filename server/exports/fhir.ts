@@ -255,7 +255,7 @@ export function buildFhirBundle(input: ExportInput): Record<string, unknown> {
 							detail: {
 								kind: 'Appointment',
 								status: 'scheduled',
-								description: m.close_fhir_follow_up({ mode: l.followUpMode(responsible.followUpMode) }, { locale }),
+								description: l.followUpMode(responsible.followUpMode),
 								scheduledPeriod: { start: responsible.followUpDate, end: responsible.followUpDate },
 								performer: [ownerReference(responsible.participantId, responsible.name) ?? { display: responsible.name ?? '' }]
 							}
