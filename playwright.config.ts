@@ -37,6 +37,7 @@ const servers = {
 	dev: { url: `http://${host}:${devPort}`, dataDir: dataDir('dev') },
 	prod: { url: `http://${host}:${prodPort}`, dataDir: dataDir('prod') }
 };
+const setupSpec = /first-run\.spec\.ts$/;
 const serverEnv = { HOST: host, LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn' };
 
 export default defineConfig<E2EOptions>({
@@ -70,9 +71,24 @@ export default defineConfig<E2EOptions>({
 			]
 		}
 	},
+	// The first-run setup (/setup, open only while no account exists) runs first on each server, in
+	// its own project; every other spec depends on it and makes its own accounts with the admin tool,
+	// so no spec depends on the order of the others.
 	projects: [
-		{ name: 'dev', use: { baseURL: servers.dev.url, dataDir: servers.dev.dataDir } },
-		{ name: 'prod', use: { baseURL: servers.prod.url, dataDir: servers.prod.dataDir } }
+		{ name: 'setup-dev', testMatch: setupSpec, use: { baseURL: servers.dev.url, dataDir: servers.dev.dataDir } },
+		{ name: 'setup-prod', testMatch: setupSpec, use: { baseURL: servers.prod.url, dataDir: servers.prod.dataDir } },
+		{
+			name: 'dev',
+			testIgnore: setupSpec,
+			dependencies: ['setup-dev'],
+			use: { baseURL: servers.dev.url, dataDir: servers.dev.dataDir }
+		},
+		{
+			name: 'prod',
+			testIgnore: setupSpec,
+			dependencies: ['setup-prod'],
+			use: { baseURL: servers.prod.url, dataDir: servers.prod.dataDir }
+		}
 	],
 	webServer: [
 		{
@@ -87,7 +103,8 @@ export default defineConfig<E2EOptions>({
 		},
 		{
 			name: 'prod',
-			command: 'node build/server.js',
+			// E2E_PROD_SERVER: a copy of the build elsewhere, when someone else rebuilds build/ meanwhile.
+			command: `node ${process.env.E2E_PROD_SERVER ?? 'build/server.js'}`,
 			url: `${servers.prod.url}/healthz`,
 			env: { ...serverEnv, PORT: String(prodPort), DATA_DIR: servers.prod.dataDir, ORIGIN: servers.prod.url },
 			reuseExistingServer: false,

@@ -1,27 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from '@playwright/test';
-import { editorText, editorUnder, expect, fi, test } from './fixtures';
+import type { BrowserContext, Page } from '@playwright/test';
+import { editorText, editorUnder, expect, fiAll as fi, test } from './fixtures';
 
 // Invented words only (STYLE.md 9): a client's own words in Finnish, a professional's in Swedish.
 const clientWords = 'Haluaisin palata työhön syksyllä, ensin neljä tuntia päivässä. Äänekoski käy hyvin.';
 const professionalWords = 'Vi kan börja med en arbetsprövning på två dagar i veckan, gärna nära hemmet i Åbo.';
 
-/** A participant in their own browser context (own cookies, own websocket), on the meeting page. */
-async function joinMeeting(browser: Browser, meetingId: string): Promise<Page> {
-	const context = await browser.newContext();
+/** A participant's own browser context (own cookies, own websocket), on the meeting page. */
+async function openMeeting(context: BrowserContext, meetingId: string): Promise<Page> {
 	const page = await context.newPage();
 	await page.goto(`/meetings/${meetingId}`);
-	await expect(page.getByRole('status')).toHaveAttribute('data-state', 'connected');
-	await expect(page.getByRole('status')).toHaveText(fi.sync_connected);
+	await expect(page.locator('[role="status"][data-state]')).toHaveText(fi.sync_connected, { timeout: 30_000 });
 	return page;
 }
 
-test('two participants see each other typing live', async ({ browser, createMeeting }) => {
-	const meetingId = await test.step('an operator creates the meeting', () =>
-		createMeeting('Työkokeilun suunnittelu – Östersundin tiimi')
-	);
-	const [client, professional] = await test.step('two participants open it', () =>
-		Promise.all([joinMeeting(browser, meetingId), joinMeeting(browser, meetingId)])
+test('two participants see each other typing live', async ({ world }) => {
+	// Every page needs a session (issue #3): the coordinator signs in, the client joins by invitation.
+	const { meetingId, coordinatorContext, clientContext } = await test.step('a coordinator prepares the meeting; the client joins', async () => {
+		const coordinator = await world.account('Oskari Sjöholm');
+		const meetingId = await world.meeting('Työkokeilun suunnittelu – Östersundin tiimi', coordinator);
+		const coordinatorContext = await world.signedIn(coordinator);
+		const { inviteUrl } = await world.invite(coordinatorContext, meetingId, { name: 'Liisa Äijälä', role: 'client' });
+		const clientContext = await world.guest(inviteUrl, 'Liisa Äijälä', ['kela']);
+		return { meetingId, coordinatorContext, clientContext };
+	});
+	const [client, professional] = await test.step('both open it', () =>
+		Promise.all([openMeeting(clientContext, meetingId), openMeeting(coordinatorContext, meetingId)])
 	);
 
 	const clientEditor = editorUnder(client, fi.meeting_client_voice_heading);
@@ -45,20 +49,19 @@ test('two participants see each other typing live', async ({ browser, createMeet
 		await professionalEditor.pressSequentially(professionalWords, { delay: 10 });
 		await expect.poll(() => editorText(clientEditor)).toBe(together);
 		await expect.poll(() => editorText(professionalEditor)).toBe(together);
-		await expect(client.getByRole('status')).toHaveAttribute('data-state', 'connected');
-		await expect(professional.getByRole('status')).toHaveAttribute('data-state', 'connected');
+		await expect(client.locator('[role="status"][data-state]')).toHaveAttribute('data-state', 'connected');
+		await expect(professional.locator('[role="status"][data-state]')).toHaveAttribute('data-state', 'connected');
 	});
 
 	await test.step('someone who opens the meeting afterwards gets the same text from the server', async () => {
-		const latecomer = await joinMeeting(browser, meetingId);
+		const latecomer = await openMeeting(await world.sameSession(coordinatorContext), meetingId);
 		await expect.poll(() => editorText(editorUnder(latecomer, fi.meeting_client_voice_heading))).toBe(together);
-		await latecomer.context().close();
 	});
 
-	for (const page of [client, professional]) await page.context().close();
 });
 
-test('an unknown meeting id shows the not-found page', async ({ page }) => {
+test('an unknown meeting id shows the not-found page', async ({ world }) => {
+	const page = await (await world.signedIn(await world.account('Helmi Nyström', 'professional'))).newPage();
 	// Well-formed (128 random bits, like a real id) but never created.
 	const path = `/meetings/${randomBytes(16).toString('base64url')}`;
 	const response = await page.goto(path);
