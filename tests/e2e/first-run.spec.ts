@@ -41,6 +41,8 @@ test('first run: every page leads to /setup, which creates the first coordinator
 	});
 
 	await test.step('the first coordinator fills the form and lands on their meetings, signed in', async () => {
+		// Type only into the hydrated form: hydration resets fields typed into the server-rendered page.
+		await page.waitForLoadState('networkidle');
 		await page.getByLabel(fi.field_email, { exact: true }).fill(`ensimmainen.koordinaattori.${test.info().project.name}@example.fi`);
 		await page.getByLabel(fi.field_name, { exact: true }).fill('Kaisa Östman-Järvinen');
 		await page.getByLabel(fi.field_password, { exact: true }).fill(password);

@@ -27,6 +27,8 @@ test('a coordinator runs the meeting with the keyboard alone', async ({ page, wo
 
 	await test.step('sign in', async () => {
 		await page.goto('/login');
+		// Type only into the hydrated form: hydration resets fields typed into the server-rendered page.
+		await page.waitForLoadState('networkidle');
 		await tabTo(page, page.getByLabel(fi.field_email, { exact: true }));
 		await page.keyboard.type(coordinator.email);
 		await tabTo(page, page.getByLabel(fi.field_password, { exact: true }));

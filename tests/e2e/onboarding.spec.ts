@@ -26,6 +26,8 @@ test('a coordinator creates a meeting and invites the client, who joins on a pho
 
 	await test.step('the coordinator signs in with the form', async () => {
 		await desk.goto('/login');
+		// Type only into the hydrated form: hydration resets fields typed into the server-rendered page.
+		await desk.waitForLoadState('networkidle');
 		await desk.getByLabel(fi.field_email, { exact: true }).fill(coordinator.email);
 		await desk.getByLabel(fi.field_password, { exact: true }).fill(password);
 		await desk.getByRole('button', { name: fi.login_submit }).click();
@@ -34,6 +36,7 @@ test('a coordinator creates a meeting and invites the client, who joins on a pho
 
 	const meetingId = await test.step('and creates a meeting', async () => {
 		await desk.getByRole('link', { name: fi.home_new_meeting }).click();
+		await desk.waitForLoadState('networkidle');
 		await desk.getByLabel(fi.field_meeting_title, { exact: true }).fill('Sanna H. – ensimmäinen verkostotapaaminen');
 		await desk.getByLabel(fi.field_place, { exact: true }).fill('Jyväskylän työkykypiste, neuvotteluhuone 2');
 		await desk.getByRole('button', { name: fi.new_meeting_submit }).click();
@@ -58,6 +61,7 @@ test('a coordinator creates a meeting and invites the client, who joins on a pho
 	const client = await phoneContext.newPage();
 	await test.step('the client opens the link on a phone, reads what is recorded, gives consent and joins', async () => {
 		await client.goto(inviteUrl);
+		await client.waitForLoadState('networkidle');
 		await expect(client.getByRole('heading', { level: 1 })).toHaveText(fi.join_title);
 		await expect(client.getByRole('heading', { name: fi.join_client_recorded_heading })).toBeVisible();
 		await expect(client.getByLabel(fi.field_display_name, { exact: true })).toHaveValue(clientName);
