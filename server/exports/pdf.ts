@@ -127,14 +127,18 @@ class Writer {
 			list.add(li);
 			li.add(doc.struct('Lbl', {}, () => doc.font('bold').fillColor(ink).text(item.label, margin, top, { width: labelWidth, lineBreak: false })));
 			doc.y = top;
-			li.add(
-				doc.struct('LBody', {}, () => {
-					doc.font('regular').fontSize(size).fillColor(ink).text(item.body || '—', margin + labelWidth, top, { width: bodyWidth, lineGap: options.gap ?? 1.5 });
-					for (const line of item.details ?? []) {
-						doc.fontSize(size - 1).fillColor(muted).text(line, margin + labelWidth, doc.y, { width: bodyWidth, lineGap: 1 });
-					}
-				})
+			// The body and each detail line are paragraphs of their own, so a reader keeps them apart.
+			const body = doc.struct('LBody');
+			li.add(body);
+			body.add(
+				doc.struct('P', {}, () =>
+					doc.font('regular').fontSize(size).fillColor(ink).text(item.body || '—', margin + labelWidth, top, { width: bodyWidth, lineGap: options.gap ?? 1.5 })
+				)
 			);
+			for (const line of item.details ?? []) {
+				body.add(doc.struct('P', {}, () => doc.fontSize(size - 1).fillColor(muted).text(line, margin + labelWidth, doc.y, { width: bodyWidth, lineGap: 1 })));
+			}
+			body.end();
 			li.end();
 			doc.fillColor(ink).fontSize(size);
 			doc.moveDown(0.45);
