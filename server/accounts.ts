@@ -21,9 +21,17 @@ export class Accounts {
 	readonly #audit: AuditLog;
 	readonly #connections: LiveConnections;
 	readonly #perAccount = new RateLimiter({ limit: 5, windowMs: signInWindowMs });
-	readonly #perAddress = new RateLimiter({ limit: 20, windowMs: signInWindowMs });
+	readonly #perAddress: RateLimiter;
 
-	constructor(deps: { users: UserRepository; auth: Auth; audit: AuditLog; connections: LiveConnections }) {
+	constructor(deps: {
+		users: UserRepository;
+		auth: Auth;
+		audit: AuditLog;
+		connections: LiveConnections;
+		/** Sign-in attempts per address in 15 minutes (default 20); many staff may share one address. */
+		signInLimitPerAddress?: number;
+	}) {
+		this.#perAddress = new RateLimiter({ limit: deps.signInLimitPerAddress ?? 20, windowMs: signInWindowMs });
 		this.#users = deps.users;
 		this.#auth = deps.auth;
 		this.#audit = deps.audit;

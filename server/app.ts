@@ -78,7 +78,13 @@ export class App {
 		this.auth = createAuth(this.db);
 		this.audit = new AuditLog(this.db);
 		this.policy = new Policy(this.meetings, this.participants);
-		this.accounts = new Accounts({ users: this.users, auth: this.auth, audit: this.audit, connections: this.connections });
+		this.accounts = new Accounts({
+			users: this.users,
+			auth: this.auth,
+			audit: this.audit,
+			connections: this.connections,
+			signInLimitPerAddress: config.signInLimitPerAddress
+		});
 		this.participation = new Participation(
 			{
 				meetings: this.meetings,
@@ -91,7 +97,7 @@ export class App {
 				auth: this.auth,
 				connections: this.connections
 			},
-			{ inviteTtlMs: config.inviteTtlDays * 24 * 60 * 60 * 1000 }
+			{ inviteTtlMs: config.inviteTtlDays * 24 * 60 * 60 * 1000, inviteLimitPerAddress: config.inviteLimitPerAddress }
 		);
 		this.metrics = new Metrics(() => this.documents);
 		const metrics = this.metrics;
@@ -156,7 +162,8 @@ export class App {
 				if (!live || live.state !== 'ready') return null;
 				return live.run(() => Y.encodeSnapshot(Y.snapshot(live.doc)));
 			},
-			onConnectionCountChange: (n) => metrics.openConnections.set({ channel: 'socket.io' }, n)
+			onConnectionCountChange: (n) => metrics.openConnections.set({ channel: 'socket.io' }, n),
+			limits: { eventsPerSecond: config.socketEventsPerSecond, eventBurst: config.socketEventBurst }
 		});
 		this.io = realtime.io;
 		this.#engine = realtime.engine;

@@ -23,10 +23,16 @@ export interface Config {
 	rateBurst: number;
 	/** Upgrades still being authorized at once; more are answered 503 (work before authentication). */
 	maxPendingUpgrades: number;
+	/** Per-socket limits of socket.io: events a second (sustained), and their burst. */
+	socketEventsPerSecond: number;
+	socketEventBurst: number;
 	/** `normal` survives a killed process; `full` also survives a power cut, at an fsync per commit. */
 	syncMode: 'normal' | 'full';
 	/** How long a personal invitation link stays valid. */
 	inviteTtlDays: number;
+	/** Sign-in attempts and invitation uses per client address in 15 minutes. */
+	signInLimitPerAddress: number;
+	inviteLimitPerAddress: number;
 	/** Days after closing when a meeting's content is deleted (organisations keep their own copies). */
 	retentionDays: number;
 	logLevel: string;
@@ -46,8 +52,12 @@ const defaults: Config = {
 	rateMessagesPerSecond: 60,
 	rateBurst: 240,
 	maxPendingUpgrades: 256,
+	socketEventsPerSecond: 20,
+	socketEventBurst: 60,
 	inviteTtlDays: 14,
 	retentionDays: 90,
+	signInLimitPerAddress: 20,
+	inviteLimitPerAddress: 30,
 	logLevel: 'info'
 };
 
@@ -79,8 +89,12 @@ export function configFrom(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
 		rateMessagesPerSecond: int('RATE_MESSAGES_PER_SECOND', defaults.rateMessagesPerSecond),
 		rateBurst: int('RATE_BURST', defaults.rateBurst),
 		maxPendingUpgrades: int('MAX_PENDING_UPGRADES', defaults.maxPendingUpgrades),
+		socketEventsPerSecond: int('SOCKET_EVENTS_PER_SECOND', defaults.socketEventsPerSecond),
+		socketEventBurst: int('SOCKET_EVENT_BURST', defaults.socketEventBurst),
 		inviteTtlDays: int('INVITE_TTL_DAYS', defaults.inviteTtlDays),
 		retentionDays: int('RETENTION_DAYS', defaults.retentionDays),
+		signInLimitPerAddress: int('SIGN_IN_LIMIT_PER_ADDRESS', defaults.signInLimitPerAddress),
+		inviteLimitPerAddress: int('INVITE_LIMIT_PER_ADDRESS', defaults.inviteLimitPerAddress),
 		logLevel: env.LOG_LEVEL || defaults.logLevel,
 		...overrides
 	};

@@ -28,6 +28,8 @@ function meetingInstant(value: string): string {
 export interface ParticipationOptions {
 	/** How long an invitation link stays valid. */
 	inviteTtlMs: number;
+	/** Invitation pages and joins per address in 15 minutes (default 30). */
+	inviteLimitPerAddress?: number;
 }
 
 export interface InvitePreview {
@@ -44,7 +46,7 @@ export interface InvitePreview {
 export class Participation {
 	readonly #deps;
 	readonly #options: ParticipationOptions;
-	readonly #redeemPerAddress = new RateLimiter({ limit: 30, windowMs: 15 * 60 * 1000 });
+	readonly #redeemPerAddress: RateLimiter;
 	readonly #redeemPerToken = new RateLimiter({ limit: 10, windowMs: 15 * 60 * 1000 });
 
 	constructor(
@@ -63,6 +65,7 @@ export class Participation {
 	) {
 		this.#deps = deps;
 		this.#options = options;
+		this.#redeemPerAddress = new RateLimiter({ limit: options.inviteLimitPerAddress ?? 30, windowMs: 15 * 60 * 1000 });
 	}
 
 	/** The access of `principal` to a meeting, or the refusal as a DomainError. */
