@@ -27,8 +27,15 @@ export const phaseHint = (phase: Phase) => hints[phase]();
 const sections: Record<string, () => string> = {
 	clientVoice: m.section_client_voice,
 	perspective: m.section_perspective,
-	questions: m.section_questions
+	questions: m.section_questions,
+	// Items of the map and the plan: `service:<id>`, `goal:<id>`, `action:<id>`.
+	service: m.section_service_map,
+	goal: m.section_goals,
+	action: m.section_actions
 };
 
 /** The localized name of an awareness `section` (unknown sections are not shown). */
-export const sectionName = (section: string) => sections[section]?.() ?? null;
+export const sectionName = (section: string) => {
+	const key = Object.hasOwn(sections, section) ? section : section.split(':')[0]!;
+	return Object.hasOwn(sections, key) ? sections[key]!() : null;
+};
