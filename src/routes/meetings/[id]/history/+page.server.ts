@@ -1,0 +1,49 @@
+import { loadRefusal, signInFirst } from '$lib/server/navigation';
+import type { PageServerLoad } from './$types';
+
+/**
+ * A client's service path: every meeting of it, and the readable difference between any two closed
+ * plan versions (issue #6). Participants only, and only versions of meetings the reader takes part in.
+ */
+export const load: PageServerLoad = ({ params, locals, url }) => {
+	if (locals.principal.kind === 'anonymous') signInFirst(url);
+	try {
+		const { meeting } = locals.app.participation.view(locals.principal, params.id, 'page');
+		const { closing, policy } = locals.app;
+		const history = closing.history(params.id).map((entry) => ({
+			id: entry.meeting.id,
+			title: entry.meeting.title,
+			scheduledAt: entry.meeting.scheduledAt,
+			kind: entry.kind,
+			version: entry.version,
+			hash: entry.hash,
+			accessible: policy.meeting(locals.principal, entry.meeting.id).ok
+		}));
+		const versions = history.filter((entry) => entry.version !== null && entry.accessible);
+		const known = (id: string | null) => (id && versions.some((entry) => entry.id === id) ? id : null);
+		const to = known(url.searchParams.get('to')) ?? versions.at(-1)?.id ?? null;
+		const toIndex = versions.findIndex((entry) => entry.id === to);
+		const from = known(url.searchParams.get('from')) ?? (toIndex > 0 ? versions[toIndex - 1]!.id : null);
+
+		let comparison = null;
+		if (from && to && from !== to) {
+			const before = closing.version(from)!.plan;
+			const after = closing.version(to)!.plan;
+			comparison = {
+				diff: closing.diff(from, to),
+				before: { goals: before.goals, services: before.services },
+				after: { goals: after.goals, services: after.services }
+			};
+		}
+		return {
+			meeting: { id: meeting.id, title: meeting.title },
+			history,
+			versions,
+			from,
+			to,
+			comparison
+		};
+	} catch (cause) {
+		return loadRefusal(cause, url);
+	}
+};
