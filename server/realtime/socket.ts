@@ -17,6 +17,8 @@ import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AccessVerdict, MeetingAccess, Principal } from '../policy.js';
 import type { Room } from '../room.js';
+import { isStorageFull } from '../yjs/documents.js';
+import { TokenBucket } from '../yjs/limits.js';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -52,7 +54,11 @@ export interface RealtimeOptions {
 	/** The server's Yjs snapshot of a loaded document, or null when it is not loaded. */
 	documentSnapshot(meetingId: string): Promise<Uint8Array | null>;
 	onConnectionCountChange?(count: number): void;
+	/** Events a socket may send a second (sustained), and at once. */
+	limits?: { eventsPerSecond: number; eventBurst: number };
 }
+
+const defaultLimits = { eventsPerSecond: 20, eventBurst: 60 };
 
 /**
  * socket.io for decisions and presence (DESIGN.md: content travels over Yjs, decisions over socket.io).
@@ -113,6 +119,29 @@ export function createRealtime(options: RealtimeOptions): {
 		if (principal.kind === 'account') unregister.push(options.connections.add(closable, { userId: principal.userId }));
 		if (principal.kind === 'guest') unregister.push(options.connections.add(closable, { participantId: principal.participantId }));
 
+		// Every event costs a policy check and most a write and a broadcast to the room: a token bucket
+		// per socket. Over it, an event is refused in its ack; a socket that goes on regardless (a
+		// whole burst refused in a row) is disconnected (tests/integration/faults.test.ts).
+		const limits = options.limits ?? defaultLimits;
+		const bucket = new TokenBucket(limits.eventsPerSecond, limits.eventBurst);
+		let refusedInARow = 0;
+		socket.use((packet, next) => {
+			if (bucket.take()) {
+				refusedInARow = 0;
+				next();
+				return;
+			}
+			const ack = packet.at(-1);
+			if (typeof ack === 'function') {
+				(ack as (result: Ack) => void)({ ok: false, error: { code: 'rate_limited', message: 'Too many requests. Wait a moment and try again.' } });
+			}
+			if (++refusedInARow === 1) log.warn({ event: String(packet[0]) }, 'socket.io event over the rate limit');
+			if (refusedInARow === limits.eventBurst + 1) {
+				log.warn({ refused: refusedInARow }, 'disconnecting a socket that keeps sending over its rate limit');
+				socket.disconnect(true);
+			}
+		});
+
 		/** Validates the payload and authorizes the meeting; answers the refusal itself. */
 		function authorized<S extends v.GenericSchema<unknown, { meetingId: string }>>(
 			schema: S,
@@ -134,14 +163,28 @@ export function createRealtime(options: RealtimeOptions): {
 			return { input: parsed.output, access: verdict.access, reply };
 		}
 
-		/** Runs a room decision; a DomainError becomes the ack's error. */
+		/**
+		 * Runs a room decision; a DomainError becomes the ack's error. Any other failure (a full disk
+		 * refusing the write, for one) is logged and answered too: thrown from an event listener it
+		 * would be an uncaught exception that ends the process (tests/integration/faults.test.ts).
+		 */
 		function decide(reply: (result: Ack) => void, work: () => void): void {
 			try {
 				work();
 				reply({ ok: true });
 			} catch (error) {
-				if (!(error instanceof DomainError)) throw error;
-				reply({ ok: false, error: { code: error.code, message: error.message } });
+				if (error instanceof DomainError) {
+					reply({ ok: false, error: { code: error.code, message: error.message } });
+					return;
+				}
+				const full = isStorageFull(error);
+				log.error({ err: error }, full ? 'storage is full: a room decision was not recorded' : 'a room decision failed');
+				reply({
+					ok: false,
+					error: full
+						? { code: 'storage_full', message: 'The server could not record this: its storage is full. Try again later.' }
+						: { code: 'internal_error', message: 'The server could not record this. Try again.' }
+				});
 			}
 		}
 

@@ -111,6 +111,12 @@ export class YjsConnection implements Peer {
 			this.close(error.code, closeReasons[error.code]);
 			return;
 		}
+		if (message.type === 'awareness' && this.#doc.onlyRepeatsOthers(this, message.entries)) {
+			// Dropped at the door, neither queued nor counted: the stock provider repeats every presence
+			// change it receives, so counting repeats would close a peer for the others' activity
+			// (tests/integration/faults.test.ts).
+			return;
+		}
 		const bucket = message.type === 'update' ? this.#updates : message.type === 'awareness' ? this.#awareness : null;
 		if (bucket && !bucket.take()) {
 			this.#log.warn({ type: message.type }, 'closing a peer over its rate limit');
@@ -188,6 +194,12 @@ export class YjsConnection implements Peer {
 
 	#fail(step: string, error: unknown): void {
 		if (error instanceof DocumentUnavailableError && this.#closed) return;
+		if (error instanceof ProtocolError) {
+			// Refused against the live document (nesting too deep, too many awareness clients): nothing stored.
+			this.#log.warn({ step, code: error.code, reason: error.message }, 'refused a message');
+			this.close(error.code, closeReasons[error.code]);
+			return;
+		}
 		if (error instanceof DocumentTooLargeError) {
 			this.#log.warn({ step, bytes: error.bytes }, 'refused an update: the document would be too large');
 			this.close(CloseCode.DocumentTooLarge, closeReasons[CloseCode.DocumentTooLarge]);

@@ -2,7 +2,12 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '../log.js';
 import type { DocumentStore } from './storage.js';
-import { encodeAwareness, encodeAwarenessEntries, encodeUpdate, type AwarenessEntry } from './messages.js';
+import { CloseCode } from '../../src/lib/protocol/close-codes.js';
+import { encodeAwareness, encodeAwarenessEntries, encodeUpdate, ProtocolError, type AwarenessEntry } from './messages.js';
+import { maxTypeDepth, typeDepthAfter } from './nesting.js';
+
+/** Awareness clients one connection may speak for (a stock provider announces one: its document's). */
+export const maxAwarenessClientsPerPeer = 8;
 
 /**
  * A live connection to a document, as the document sees it. The document sends to it and closes it;
@@ -184,6 +189,9 @@ export class LiveDocument {
 			if (max !== undefined && this.#storedBytes + update.byteLength > max) {
 				throw new DocumentTooLargeError(this.meetingId, this.#storedBytes + update.byteLength);
 			}
+			if (typeDepthAfter(this.doc, update) > maxTypeDepth) {
+				throw new ProtocolError(CloseCode.MalformedMessage, `shared types nested deeper than ${maxTypeDepth} levels`);
+			}
 			const started = performance.now();
 			const id = await this.#options.store.append(this.meetingId, update);
 			this.#options.hooks?.onStorageWrite?.((performance.now() - started) / 1000);
@@ -206,13 +214,56 @@ export class LiveDocument {
 	 */
 	receiveAwareness(peer: Peer, entries: AwarenessEntry[]): Promise<void> {
 		return this.run(() => {
-			const own = entries.filter((entry) => {
-				const owner = this.#awarenessOwners.get(entry.clientId);
-				return owner === undefined || owner === peer;
-			});
+			const first = peer.awarenessClients.size === 0;
+			const own = entries.filter((entry) => this.#speaksFor(peer, entry, first));
 			if (own.length === 0) return;
-			awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(own), peer);
+			const announced = new Set(own.filter((entry) => !this.#awarenessOwners.has(entry.clientId)).map((entry) => entry.clientId));
+			if (peer.awarenessClients.size + announced.size > maxAwarenessClientsPerPeer) {
+				// A stock provider speaks for one client; thousands in one message would be relayed to every peer.
+				throw new ProtocolError(CloseCode.MalformedMessage, `awareness for more than ${maxAwarenessClientsPerPeer} clients`);
+			}
+			// A client coming back after its connection ended announces the clock it had, which the
+			// server and every peer have seen already: Awareness would ignore it until the client's next
+			// change (the stock provider renews every 15 s), so after a reconnect it was missing from
+			// everyone's presence. A connection's first announcement is its own client (the stock
+			// provider sends it on open, before anything else): its return is news and gets the next
+			// clock (tests/integration/reconnect-storm.test.ts, server/yjs/presence.test.ts).
+			const fresh = !first
+				? own
+				: own.map((entry) => {
+						if (entry.state === null || this.awareness.states.has(entry.clientId)) return entry;
+						const seen = this.awareness.meta.get(entry.clientId)?.clock;
+						return seen !== undefined && seen >= entry.clock ? { ...entry, clock: seen + 1 } : entry;
+					});
+			awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(fresh), peer);
 		});
+	}
+
+	/**
+	 * Whether a peer's awareness entry is the peer's to make. Never for a client another peer
+	 * announced. For a client nobody speaks for now: not a removal (it changes nothing, but Awareness
+	 * would keep a record of it as long as the document is loaded: unbounded memory from one message);
+	 * and, after the peer's first announcement, only a state newer than the last one seen — the stock
+	 * provider repeats every presence change it receives, and a repeat of a client that has just left
+	 * must not bring it back as this peer's.
+	 */
+	#speaksFor(peer: Peer, entry: AwarenessEntry, first: boolean): boolean {
+		const owner = this.#awarenessOwners.get(entry.clientId);
+		if (owner !== undefined) return owner === peer;
+		if (entry.state === null) return false;
+		if (first) return true;
+		const seen = this.awareness.meta.get(entry.clientId)?.clock;
+		return seen === undefined || entry.clock > seen;
+	}
+
+	/**
+	 * True when a peer's awareness entries would change nothing (each is another peer's client, or a
+	 * repeat): the stock provider sends on every awareness change it receives, so most of what it
+	 * sends repeats other peers' presence, and those are dropped without counting against its limit.
+	 */
+	onlyRepeatsOthers(peer: Peer, entries: AwarenessEntry[]): boolean {
+		const first = peer.awarenessClients.size === 0;
+		return !entries.some((entry) => this.#speaksFor(peer, entry, first));
 	}
 
 	/** Unloads now if no peer is attached: waits for pending writes, compacts, frees memory. */
@@ -307,7 +358,11 @@ export class LiveDocument {
 		const changed = [...added, ...updated, ...removed];
 		if (origin instanceof Object && 'awarenessClients' in origin) {
 			const peer = origin as Peer;
-			for (const id of added) {
+			// `updated`, not only `added`: a client that returns after its state was removed is
+			// "updated" to Awareness (it remembers the client), and without an owner its state would
+			// outlive its connection and be anyone's to change (tests/integration/fuzz.test.ts).
+			for (const id of [...added, ...updated]) {
+				if (this.#awarenessOwners.has(id)) continue;
 				peer.awarenessClients.add(id);
 				this.#awarenessOwners.set(id, peer);
 			}

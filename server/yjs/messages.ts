@@ -107,6 +107,25 @@ function parseSync(decoder: decoding.Decoder): InboundMessage {
 	}
 }
 
+/**
+ * Awareness states nest a few levels (a cursor's relative positions). A deeper one is refused: the
+ * server re-encodes every state it relays, and JSON.stringify overflows the stack on a state nested a
+ * few thousand levels (tests/integration/fuzz.test.ts), as would every peer's reader.
+ */
+export const maxAwarenessStateDepth = 32;
+
+/** True when `value` has objects or arrays nested more than `max` levels (walked without recursion). */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+	const stack: Array<[unknown, number]> = [[value, 1]];
+	while (stack.length > 0) {
+		const [current, depth] = stack.pop()!;
+		if (current === null || typeof current !== 'object') continue;
+		if (depth > max) return true;
+		for (const child of Object.values(current)) stack.push([child, depth + 1]);
+	}
+	return false;
+}
+
 function parseAwareness(decoder: decoding.Decoder): InboundMessage {
 	let update: Uint8Array;
 	const entries: AwarenessEntry[] = [];
@@ -120,6 +139,9 @@ function parseAwareness(decoder: decoding.Decoder): InboundMessage {
 			const state: unknown = JSON.parse(decoding.readVarString(inner));
 			if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
 				throw new Error('an awareness state must be an object or null');
+			}
+			if (nestedDeeperThan(state, maxAwarenessStateDepth)) {
+				throw new Error(`an awareness state may nest at most ${maxAwarenessStateDepth} levels`);
 			}
 			entries.push({ clientId, clock, state: state as Record<string, unknown> | null });
 		}

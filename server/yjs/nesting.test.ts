@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { maxTypeDepth, typeDepthAfter } from './nesting.js';
+
+/** The updates a document emits while `edit` runs, one per transaction. */
+function updatesOf(doc: Y.Doc, edit: () => void): Uint8Array[] {
+	const updates: Uint8Array[] = [];
+	const record = (update: Uint8Array) => updates.push(update);
+	doc.on('update', record);
+	edit();
+	doc.off('update', record);
+	return updates;
+}
+
+/** Maps nested `depth` levels under `services.chain`, written in transactions of `perUpdate` levels. */
+function chain(depth: number, perUpdate = depth): Uint8Array[] {
+	const doc = new Y.Doc();
+	let current: Y.Map<unknown> | null = null;
+	return updatesOf(doc, () => {
+		for (let done = 0; done < depth; done += perUpdate) {
+			doc.transact(() => {
+				for (let i = 0; i < perUpdate && done + i < depth; i++) {
+					const next = new Y.Map<unknown>();
+					if (current) current.set('c', next);
+					else doc.getMap('services').set('chain', next);
+					current = next;
+				}
+			});
+		}
+	});
+}
+
+describe('typeDepthAfter', () => {
+	it('is 0 for an update that creates no shared type', () => {
+		const doc = new Y.Doc();
+		const [update] = updatesOf(doc, () => doc.getText('clientVoice').insert(0, 'Haluan palata töihin.'));
+		expect(typeDepthAfter(new Y.Doc(), update!)).toBe(0);
+	});
+
+	it('measures the document model (a goal, its text and its GAS levels) at 2', () => {
+		const author = new Y.Doc();
+		const live = new Y.Doc();
+		const depths = updatesOf(author, () => {
+			const goal = new Y.Map<unknown>();
+			author.getMap('goals').set('g1', goal);
+			author.transact(() => {
+				goal.set('text', new Y.Text('Työkokeilu kirjastossa'));
+				goal.set('gas', new Y.Map());
+			});
+		}).map((update) => {
+			const depth = typeDepthAfter(live, update);
+			Y.applyUpdate(live, update);
+			return depth;
+		});
+		expect(depths).toEqual([1, 2]);
+	});
+
+	it('counts types inserted after others in a list through their origins', () => {
+		const doc = new Y.Doc();
+		const [update] = updatesOf(doc, () =>
+			doc.transact(() => {
+				const list = doc.getArray<Y.Map<unknown>>('openQuestions');
+				for (let i = 0; i < 500; i++) list.insert(i, [new Y.Map()]);
+			})
+		);
+		expect(typeDepthAfter(new Y.Doc(), update!)).toBe(1);
+	});
+
+	it('finds a chain thousands of levels deep in one update', () => {
+		expect(typeDepthAfter(new Y.Doc(), chain(3000)[0]!)).toBeGreaterThan(maxTypeDepth);
+	});
+
+	it('adds the depth a type already has in the live document', () => {
+		const live = new Y.Doc();
+		const depths = chain(100, 20).map((update) => {
+			const depth = typeDepthAfter(live, update);
+			if (depth <= maxTypeDepth) Y.applyUpdate(live, update);
+			return depth;
+		});
+		// 20 levels are accepted; the next 20 would reach 40 (counting stops just past the limit).
+		expect(depths[0]).toBe(20);
+		expect(depths[1]).toBe(maxTypeDepth + 1);
+	});
+
+	it('joins a chain sent in pieces whose parents come last, through the pending structs', () => {
+		const live = new Y.Doc();
+		const pieces = chain(100, 20).reverse();
+		const depths = pieces.map((update) => {
+			const depth = typeDepthAfter(live, update);
+			if (depth <= maxTypeDepth) Y.applyUpdate(live, update);
+			return depth;
+		});
+		expect(depths.some((depth) => depth > maxTypeDepth)).toBe(true);
+	});
+});

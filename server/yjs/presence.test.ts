@@ -1,0 +1,120 @@
+/**
+ * Presence (awareness) as the live document keeps it: which peer speaks for which client, how many,
+ * and what a returning client needs. Bounded memory and presence right after a reconnect depend on it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { CloseCode } from '../../src/lib/protocol/close-codes.js';
+import { openDatabase, type Db } from '../db/database.js';
+import { createLogger } from '../log.js';
+import { MeetingRepository } from '../meetings.js';
+import { DocumentRegistry, maxAwarenessClientsPerPeer, type LiveDocument, type Peer } from './documents.js';
+import { ProtocolError, type AwarenessEntry } from './messages.js';
+import { SqliteDocumentStore } from './storage.js';
+
+class TestPeer implements Peer {
+	readonly awarenessClients = new Set<number>();
+	readonly sent: Uint8Array[] = [];
+	constructor(readonly id: string) {}
+	send(message: Uint8Array): void {
+		this.sent.push(message);
+	}
+	close(): void {}
+}
+
+let db: Db;
+afterEach(() => db?.close());
+
+async function liveDocument(): Promise<LiveDocument> {
+	db = openDatabase(':memory:', { syncMode: 'normal' });
+	const meetingId = new MeetingRepository(db).create({ title: 'Tapaaminen: Ilona Mäkitalo' }).id;
+	const registry = new DocumentRegistry({
+		store: new SqliteDocumentStore(db),
+		log: createLogger('silent'),
+		unloadDelayMs: 60_000,
+		compactAfterUpdates: 500
+	});
+	const live = registry.acquire(meetingId);
+	await live.loaded;
+	return live;
+}
+
+const state = (clientId: number, clock: number, cursor = 0): AwarenessEntry => ({ clientId, clock, state: { cursor } });
+const removal = (clientId: number, clock: number): AwarenessEntry => ({ clientId, clock, state: null });
+
+describe('presence in a live document', () => {
+	it('a removal of a client nobody announced leaves no record behind', async () => {
+		const live = await liveDocument();
+		const peer = new TestPeer('p1');
+		live.attach(peer);
+		const records = live.awareness.meta.size;
+		await live.receiveAwareness(peer, Array.from({ length: 1000 }, (_, i) => removal(50_000 + i, 5)));
+		expect(live.awareness.meta.size).toBe(records);
+		expect(live.onlyRepeatsOthers(peer, [removal(50_000, 6)])).toBe(true);
+	});
+
+	it(`a peer may speak for at most ${maxAwarenessClientsPerPeer} clients; more is refused whole`, async () => {
+		const live = await liveDocument();
+		const peer = new TestPeer('p1');
+		live.attach(peer);
+		await live.receiveAwareness(peer, Array.from({ length: maxAwarenessClientsPerPeer }, (_, i) => state(100 + i, 1)));
+		expect(live.awareness.getStates().size).toBe(maxAwarenessClientsPerPeer);
+		const refused = live.receiveAwareness(peer, [state(999, 1)]);
+		await expect(refused).rejects.toBeInstanceOf(ProtocolError);
+		await expect(refused).rejects.toMatchObject({ code: CloseCode.MalformedMessage });
+		expect(live.awareness.getStates().has(999)).toBe(false);
+	});
+
+	it("another peer's client is neither changed nor removed, and repeating it is recognised as such", async () => {
+		const live = await liveDocument();
+		const owner = new TestPeer('owner');
+		const other = new TestPeer('other');
+		live.attach(owner);
+		live.attach(other);
+		await live.receiveAwareness(owner, [state(7, 1, 10)]);
+		await live.receiveAwareness(other, [state(7, 2, 99), removal(7, 3)]);
+		expect(live.awareness.getStates().get(7)).toEqual({ cursor: 10 });
+		expect(live.onlyRepeatsOthers(other, [state(7, 1, 10)])).toBe(true);
+		expect(live.onlyRepeatsOthers(owner, [state(7, 2, 11)])).toBe(false);
+		expect(live.onlyRepeatsOthers(other, [state(8, 1)])).toBe(false);
+	});
+
+	it("a repeat of a departed client's state does not bring it back as someone else's", async () => {
+		const live = await liveDocument();
+		const leaving = new TestPeer('leaving');
+		const staying = new TestPeer('staying');
+		live.attach(leaving);
+		live.attach(staying);
+		await live.receiveAwareness(staying, [state(8, 1)]);
+		await live.receiveAwareness(leaving, [state(7, 4)]);
+		live.detach(leaving);
+		// The stock provider repeats what it received: here client 7's last state, after 7 left.
+		expect(live.onlyRepeatsOthers(staying, [state(7, 4)])).toBe(true);
+		await live.receiveAwareness(staying, [state(7, 4)]);
+		expect(live.awareness.getStates().has(7)).toBe(false);
+		expect(staying.awarenessClients).toEqual(new Set([8]));
+	});
+
+	it('a client that returns after its connection ended is present again at once, with the next clock', async () => {
+		const live = await liveDocument();
+		const before = new TestPeer('before');
+		const watcher = new TestPeer('watcher');
+		live.attach(before);
+		live.attach(watcher);
+		await live.receiveAwareness(before, [state(7, 4)]);
+		live.detach(before);
+		expect(live.awareness.getStates().has(7)).toBe(false);
+
+		// The stock provider announces the clock it had; the server has seen that clock already.
+		const after = new TestPeer('after');
+		live.attach(after);
+		await live.receiveAwareness(after, [state(7, 4)]);
+		expect(live.awareness.getStates().get(7)).toEqual({ cursor: 0 });
+		expect(live.awareness.meta.get(7)?.clock).toBe(5);
+
+		// It is the new connection's: nobody else changes it, and it goes when that connection closes.
+		await live.receiveAwareness(watcher, [state(7, 9, 99)]);
+		expect(live.awareness.getStates().get(7)).toEqual({ cursor: 0 });
+		live.detach(after);
+		expect(live.awareness.getStates().has(7)).toBe(false);
+	});
+});
