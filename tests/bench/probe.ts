@@ -1,0 +1,75 @@
+/**
+ * Preloaded (`node --import ./tests/bench/probe.ts`) into every server under test, so that each is
+ * observed the same way whatever it exposes itself: a tiny HTTP endpoint on 127.0.0.1 reports the
+ * process's memory (optionally after a full garbage collection), CPU time and event-loop delay.
+ * It prints `PROBE <port>` on stdout. It also ends the process if the benchmark that started it is gone,
+ * so a killed benchmark leaves no server behind.
+ */
+import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+
+export interface ProbeReport {
+	pid: number;
+	rss: number;
+	heapUsed: number;
+	heapTotal: number;
+	external: number;
+	arrayBuffers: number;
+	cpuUserMicros: number;
+	cpuSystemMicros: number;
+	/** Event-loop delay since the last reset, milliseconds. */
+	loopDelay: { p50: number; p99: number; max: number };
+	gcRan: boolean;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const server = http.createServer((req, res) => {
+	const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+	let gcRan = false;
+	if (url.searchParams.has('gc') && gc) {
+		gc();
+		gc();
+		gcRan = true;
+	}
+	const memory = process.memoryUsage();
+	const cpu = process.cpuUsage();
+	const report: ProbeReport = {
+		pid: process.pid,
+		rss: memory.rss,
+		heapUsed: memory.heapUsed,
+		heapTotal: memory.heapTotal,
+		external: memory.external,
+		arrayBuffers: memory.arrayBuffers,
+		cpuUserMicros: cpu.user,
+		cpuSystemMicros: cpu.system,
+		loopDelay: {
+			p50: loopDelay.percentile(50) / 1e6,
+			p99: loopDelay.percentile(99) / 1e6,
+			max: loopDelay.max / 1e6
+		},
+		gcRan
+	};
+	if (url.searchParams.has('reset')) loopDelay.reset();
+	res.writeHead(200, { 'content-type': 'application/json' });
+	res.end(JSON.stringify(report));
+});
+server.listen(0, '127.0.0.1', () => {
+	const address = server.address();
+	if (address && typeof address === 'object') process.stdout.write(`PROBE ${address.port}\n`);
+});
+server.unref();
+
+const parent = Number(process.env.BENCH_PARENT_PID);
+if (parent > 0) {
+	setInterval(() => {
+		try {
+			process.kill(parent, 0);
+		} catch {
+			process.kill(process.pid, 'SIGKILL');
+		}
+	}, 1_000).unref();
+}
