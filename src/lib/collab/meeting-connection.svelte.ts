@@ -123,7 +123,11 @@ export class MeetingConnection {
 		if (!this.#serverSnapshot || this.#tracker.pending === 0) return;
 		clearTimeout(this.#confirmTimer);
 		this.#confirmTimer = setTimeout(() => {
-			if (!this.provider.wsconnected || !this.provider.synced) return;
+			// Not connected or not synced yet: look again later, so a pending count never stalls.
+			if (!this.provider.wsconnected || !this.provider.synced) {
+				this.#scheduleConfirm(1000);
+				return;
+			}
 			this.#tracker.check(this.#serverSnapshot!).then(
 				(done) => {
 					this.#pending = this.#tracker.pending;
