@@ -19,6 +19,8 @@ export interface BenchOptions {
 	writeDocs: boolean;
 	/** Where the full results go as JSON. */
 	out: string;
+	/** Measure nothing: print (and with --write-docs, write) the report of this earlier results JSON. */
+	render: string;
 	/** Before each phase, wait up to `quietWaitS` for the machine to be less busy than `quietPercent`. */
 	quietPercent: number;
 	quietWaitS: number;
@@ -50,6 +52,7 @@ const defaults: BenchOptions = {
 	quick: false,
 	writeDocs: true,
 	out: 'tmp/bench/results.json',
+	render: '',
 	quietPercent: 25,
 	quietWaitS: 120,
 	noiseLimit: 35,
@@ -73,7 +76,7 @@ const quick: Partial<BenchOptions> = {
 
 export const usage = `npm run bench -- [options]
 
-  --quick              smoke run: 10 meetings × 4 clients, 1 s warm-up, 3 s window, 1 round (about 20 s)
+  --quick              smoke run: 10 meetings × 4 clients, 1 s warm-up, 3 s window, 1 round (about 15 s)
   --meetings K         meetings (BENCH_MEETINGS, default ${defaults.meetings})
   --clients M          clients per meeting (BENCH_CLIENTS, default ${defaults.clients})
   --interval MS        mean time between one client's edits (BENCH_INTERVAL_MS, default ${defaults.intervalMs})
@@ -103,6 +106,8 @@ export const usage = `npm run bench -- [options]
   --profile            write CPU profiles of each server child to tmp/bench/profiles/<server>-<time>/
                        (node --cpu-prof; one file per thread, the largest is the main thread);
                        summarize one with: npx tsx tests/bench/profile-summary.ts FILE
+  --render FILE        measure nothing: print the report of an earlier results JSON (with --write-docs,
+                       write it into docs/performance.md)
   --write-docs / --no-write-docs
                        rewrite the generated part of docs/performance.md (default: on, off with --quick)
   --help`;
@@ -128,7 +133,8 @@ const flags: Record<string, { key: Key; env: string; kind: 'int' | 'list' | 'str
 	'--retries': { key: 'retries', env: 'BENCH_RETRIES', kind: 'int' },
 	'--verkosto-commit': { key: 'verkostoCommit', env: 'BENCH_VERKOSTO_COMMIT', kind: 'string' },
 	'--verkosto-dir': { key: 'verkostoDir', env: 'BENCH_VERKOSTO_DIR', kind: 'string' },
-	'--out': { key: 'out', env: 'BENCH_OUT', kind: 'string' }
+	'--out': { key: 'out', env: 'BENCH_OUT', kind: 'string' },
+	'--render': { key: 'render', env: 'BENCH_RENDER', kind: 'string' }
 };
 
 function convert(name: string, kind: 'int' | 'list' | 'string', raw: string): unknown {
@@ -188,8 +194,9 @@ export function commandFor(o: BenchOptions): string {
 	const parts = ['npm run bench'];
 	const extra: string[] = [];
 	for (const [name, spec] of Object.entries(flags)) {
-		if (['out', 'quietPercent', 'quietWaitS', 'noiseLimit', 'retries'].includes(spec.key)) continue;
+		if (['out', 'render'].includes(spec.key)) continue;
 		const value = o[spec.key];
+		if (value === undefined) continue;
 		const fallback = defaults[spec.key];
 		const same = Array.isArray(value) && Array.isArray(fallback) ? value.join(',') === fallback.join(',') : value === fallback;
 		if (!same) extra.push(`${name} ${Array.isArray(value) ? value.join(',') : String(value)}`);

@@ -203,7 +203,7 @@ function summaryRows(results: Results): Row[] {
 		{ label: 'Missing deliveries: edits / awareness; disconnects', value: (s) => `${s.editsMissing} / ${s.awarenessMissing}; ${s.disconnects}` },
 		{ label: 'Server CPU (% of one core)', value: (s) => pct(s.cpuPercentOfCore), ratio: ratio(q.cpu) },
 		{ label: 'Server event-loop delay p99; max', value: (s) => `${ms(s.serverLoopDelayP99Ms)} ms; ${ms(s.serverLoopDelayMaxMs, 0)} ms` },
-		{ label: 'Server disk writes (/proc/<pid>/io)', value: (s) => `${(s.diskWriteBytesPerSecond / 2 ** 20).toFixed(2)} MiB/s` },
+		{ label: 'Server disk writes (/proc/PID/io write_bytes)', value: (s) => `${(s.diskWriteBytesPerSecond / 2 ** 20).toFixed(2)} MiB/s` },
 		{ label: 'Heap per meeting (after GC, loaded − idle) / K', value: (s) => kib(s.heapPerMeetingBytes), ratio: ratio(q.heapPerMeeting) },
 		{ label: 'RSS per meeting (during window − idle) / K', value: (s) => kib(s.rssDuringWindowPerMeetingBytes), ratio: ratio(q.rssPerMeeting) },
 		{ label: 'RSS during window', value: (s) => mib(s.rssDuringWindowBytes) },
@@ -222,6 +222,32 @@ function summaryRows(results: Results): Row[] {
 	];
 }
 
+/** Same-round comparison: both servers measured minutes apart, under the noise stated beside them. */
+function roundTable(results: Results): { header: string[]; rows: string[][] } | undefined {
+	const [a, b] = results.servers;
+	if (!a || !b) return undefined;
+	const pair = (x: number | undefined, y: number | undefined, f: (v: number | undefined) => string) =>
+		`${f(x)} / ${f(y)} (${ratio(x !== undefined && y !== undefined && y !== 0 ? x / y : undefined)})`;
+	const rows: string[][] = [];
+	for (let round = 1; round <= results.options.rounds; round++) {
+		const pa = results.phases.find((p) => p.round === round && p.serverKey === a.key);
+		const pb = results.phases.find((p) => p.round === round && p.serverKey === b.key);
+		if (!pa || !pb) continue;
+		rows.push([
+			String(round),
+			`${pct(pa.otherCpuPercentOfCore)} / ${pct(pb.otherCpuPercentOfCore)}`,
+			pair(pa.edits.latencyMs?.p50, pb.edits.latencyMs?.p50, (v) => ms(v)),
+			pair(pa.edits.latencyMs?.p99, pb.edits.latencyMs?.p99, (v) => ms(v)),
+			pair(pa.edits.latencyMs?.max, pb.edits.latencyMs?.max, (v) => ms(v, 1)),
+			pair(pa.server.cpuPercentOfCore, pb.server.cpuPercentOfCore, (v) => (v === undefined ? '–' : pct(v)))
+		]);
+	}
+	return {
+		header: ['round', 'other CPU', 'p50 ms', 'p99 ms', 'max ms', 'server CPU'].map((h, i) => (i < 2 ? h : `${h} (${a.label} / ${b.label})`)),
+		rows
+	};
+}
+
 export function consoleReport(results: Results): string {
 	const labels = new Map(results.servers.map((s) => [s.key, s.label]));
 	const rows = summaryRows(results);
@@ -237,6 +263,10 @@ export function consoleReport(results: Results): string {
 		...(results.failures.length > 0
 			? ['', 'Failed attempts:', ...results.failures.map((f) => `  ${f.sequence}. ${f.server} attempt ${f.attempt}: ${f.error}`)]
 			: []),
+		...(() => {
+			const t = roundTable(results);
+			return t ? ['', 'Round by round (same-round ratios; "other CPU" is the noise, % of one core):', table(t.header, t.rows)] : [];
+		})(),
 		'',
 		`Summary (latency pooled over ${results.options.rounds} round(s); other figures: median of rounds)` +
 			(hasRatio ? `, ratio = ${results.servers[0]?.label} / ${results.servers[1]?.label}:` : ':'),
@@ -271,6 +301,21 @@ export function markdownReport(results: Results): string {
 			(results.verkosto.uncommitted.length > 0 ? ` plus uncommitted changes in ${results.verkosto.uncommitted.join(', ')}` : '') +
 			`, SQLITE_SYNC=${o.syncMode}; ${results.phases.find((p) => p.serverKey === 'verkosto')?.admission ?? ''}. ` + results.servers.map((s) => `${s.label}: ${s.durability}.`).join(' '),
 		'',
+		...(() => {
+			const t = roundTable(results);
+			return t
+				? [
+						'Round by round: each round measures both servers minutes apart, so these ratios are the fairest on a shared machine. ' +
+							'"other CPU" is what other processes used during each window (% of one core: the noise).',
+						'',
+						markdownTable(t.header, t.rows),
+						'',
+						`All rounds together (latency percentiles over every sample of every round; other figures: median of rounds). ` +
+							`A disturbed round dominates the pooled tail:`,
+						''
+					]
+				: [];
+		})(),
 		markdownTable(
 			['', ...results.servers.map((s) => s.label), ...(hasRatio ? [`ratio ${results.servers[0]?.label} / ${results.servers[1]?.label}`] : [])],
 			rows.map((row) => [row.label, ...results.servers.map(row.value), ...(hasRatio ? [row.ratio ?? ''] : [])])

@@ -39,6 +39,17 @@ async function main(): Promise<number> {
 		console.log(usage);
 		return 0;
 	}
+	if (options.render) {
+		const results = JSON.parse(fs.readFileSync(path.resolve(projectRoot, options.render), 'utf8')) as Results;
+		if (!results.servers) throw new Error(`${options.render} holds no finished run`);
+		results.failures ??= [];
+		results.command = commandFor(results.options);
+		console.log(consoleReport(results));
+		if (options.writeDocs && process.argv.includes('--write-docs')) {
+			console.log(`Figures written to ${path.relative(projectRoot, writeDocs(markdownReport(results)))}`);
+		}
+		return 0;
+	}
 	const servers = options.servers.map((key) => {
 		const server = benchServers.find((s) => s.key === key);
 		if (!server) throw new Error(`unknown server ${key}; known: ${benchServers.map((s) => s.key).join(', ')}`);

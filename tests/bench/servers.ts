@@ -3,10 +3,10 @@
  * gives the load generator a websocket base URL and one room name per meeting. A further peer
  * (e.g. Hocuspocus with its SQLite extension, issue 8) is one more entry in `benchServers`.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { newMeetingId } from '../../server/meetings.js';
 import { projectRoot, spawnNode, type ServerChild } from './children.js';
 import { setUpVerkosto, type VerkostoSetup } from './verkosto-setup.js';
 
@@ -114,7 +114,7 @@ export const reference: BenchServer = {
 		const child = spawnNode('reference', ['tests/bench/reference-server.ts'], { PORT: '0', HOST: '127.0.0.1' }, projectRoot);
 		const { port, probeUrl } = await started(child, options.startTimeoutMs);
 		// Same id shape as Verkosto's meetings, so both see the same URLs and document names' lengths.
-		const rooms = Array.from({ length: options.meetings }, () => newMeetingId());
+		const rooms = Array.from({ length: options.meetings }, () => randomBytes(16).toString('base64url'));
 		return {
 			pid: child.pid,
 			yjsBase: `ws://127.0.0.1:${port}/yjs`,
