@@ -6,6 +6,7 @@ import type { AuditLog } from './audit.js';
 import { canonicalJson, sha256 } from './canonical.js';
 import type { ConsentRepository } from './consents.js';
 import type { Db } from './db/database.js';
+import type { Statement } from 'better-sqlite3';
 import { DomainError, refusal } from './errors.js';
 import type { FollowUp } from './follow-up.js';
 import type { InviteRepository } from './invites.js';
@@ -334,11 +335,11 @@ export class Closing {
 		return expired.length;
 	}
 
+	/** Asked for every Yjs update (through isClosed): prepared once, not per call. */
+	#metaStatement: Statement<[string], { closed_at: string | null; series_id: string | null; kind: string }> | undefined;
+
 	#meta(meetingId: string) {
-		return this.#deps.db
-			.prepare<[string], { closed_at: string | null; series_id: string | null; kind: string }>(
-				'SELECT closed_at, series_id, kind FROM meetings WHERE id = ?'
-			)
-			.get(meetingId);
+		this.#metaStatement ??= this.#deps.db.prepare('SELECT closed_at, series_id, kind FROM meetings WHERE id = ?');
+		return this.#metaStatement.get(meetingId);
 	}
 }
