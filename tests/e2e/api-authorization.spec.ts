@@ -8,13 +8,8 @@
  * signing in with the /login form, participants through the API, guests joining through their
  * invitation link's form. No browser is needed: Playwright's request contexts keep each role's cookie.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { request as http, type APIRequestContext, type APIResponse } from '@playwright/test';
-import { expect, test } from './fixtures';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const password = 'Verkosto-testi-Åäö-2024';
+import { admin, expect, password, test } from './fixtures';
 
 const roles = [
 	'anonymous',
@@ -55,28 +50,6 @@ const matrix: Record<Role, number[]> = {
 	coordinator: /*                    */ [200, 200, 201, 204, 200, 200, 200]
 };
 const errorCodes: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
-
-/** Runs `npm run admin`, with `input` on standard input; resolves to the last line it printed. */
-function admin(args: string[], dataDir: string, input = ''): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const child = spawn('npm', ['run', 'admin', '--silent', '--', ...args], {
-			cwd: repoRoot,
-			env: { ...process.env, DATA_DIR: dataDir },
-			stdio: ['pipe', 'pipe', 'pipe']
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-		child.once('error', reject);
-		child.once('close', (code) => {
-			const last = stdout.trim().split('\n').at(-1)?.trim();
-			if (code === 0 && last) resolve(last);
-			else reject(new Error(`admin ${args.join(' ')} exited ${code}:\n${stderr}`));
-		});
-		child.stdin.end(input);
-	});
-}
 
 /** `YYYY-MM-DD`, `days` after today in Helsinki. */
 function helsinkiDay(days: number): string {
