@@ -34,7 +34,12 @@ export class MeetingConnection {
 	constructor(meetingId: string, options: MeetingConnectionOptions = {}, base: Location = location) {
 		const url = `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}/yjs`;
 		// disableBc: every byte goes through the server, which authorizes it; no tab-to-tab side channel.
-		this.provider = new WebsocketProvider(url, meetingId, this.doc, { disableBc: true, maxBackoffTime: 5000 });
+		this.provider = new WebsocketProvider(url, meetingId, this.doc, {
+			disableBc: true,
+			maxBackoffTime: 5000,
+			// Our own list of permanent codes: the stock rule stops at every 44xx, 4429 (rate limited) included.
+			shouldReconnect: (event) => !permanentCloseCodes.has(event.code)
+		});
 		for (const [key, value] of Object.entries(options.awareness ?? {})) {
 			this.provider.awareness.setLocalStateField(key, value);
 		}
@@ -57,9 +62,8 @@ export class MeetingConnection {
 		});
 		this.provider.on('connection-close', (event) => {
 			if (event && permanentCloseCodes.has(event.code)) {
-				// Retrying cannot help: stop, and tell the person what to do.
+				// The provider stopped retrying (shouldReconnect); tell the person what to do.
 				this.#refusal = event.code;
-				this.provider.disconnect();
 				this.#state = 'refused';
 			}
 		});
