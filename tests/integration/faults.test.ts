@@ -416,7 +416,8 @@ describe('rate limits', () => {
 		// Eight people each moving their cursor 5 times a second, well under 20 a second each. But the
 		// stock provider sends on every awareness change it receives, others' too: 40 messages a second
 		// from each. The server drops the repeats (they are not the sender's), so they must not count.
-		// The behaviour under test is a rate, so it takes time: 3 s, enough to empty a burst of 20 twice.
+		// The behaviour under test is a rate, so it takes time: 120 cursor moves (about 3 s), enough
+		// repeats to empty a burst of 20 several times over.
 		const srv = await startLogged({ rateMessagesPerSecond: 20, rateBurst: 20 });
 		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Kursorit: Eila Hämäläinen');
 		clients.signIn(meeting.id, coordinator.cookie);
@@ -425,7 +426,7 @@ describe('rate limits', () => {
 		for (const p of people) p.provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
 		let moves = 0;
 		const timers = people.map((p) => setInterval(() => p.provider.awareness.setLocalStateField('cursor', { at: ++moves }), 200));
-		await new Promise((resolve) => setTimeout(resolve, 3000));
+		await waitUntil(() => moves >= 120, 15_000);
 		for (const timer of timers) clearInterval(timer);
 		expect(closes).toEqual([]);
 		expect(logged(srv, 'closing a peer over its rate limit')).toEqual([]);

@@ -4,6 +4,7 @@
  * goals and actions through a real y-websocket provider, and names the responsible worker.
  * Invented people and words only (STYLE.md 9).
  */
+import { vi } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { addMonths, helsinkiToday } from '../../server/follow-up.js';
@@ -23,16 +24,8 @@ import type { TestServer } from '../helpers/server.js';
 import { connectProvider, synced } from '../helpers/yjs-client.js';
 
 /** Resolves once `check` stops throwing (a retrying assertion); rethrows its last error on timeout. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		try {
-			return await check();
-		} catch (error) {
-			if (Date.now() > deadline) throw error;
-			await new Promise((resolve) => setTimeout(resolve, 20));
-		}
-	}
+export function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+	return vi.waitFor(check, { timeout: timeoutMs, interval: 20 });
 }
 
 export interface PlanMeeting {
