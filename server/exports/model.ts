@@ -55,7 +55,7 @@ export function ratingOf(evaluation: Evaluation | null, goalId: string): { clien
 	return { client: rating.client, worker: rating.worker };
 }
 
-/** Organisations represented in the meeting (by the professionals' own organisation), in the roster's order. */
+/** Organisations represented in the meeting (by the professionals' own organisation), alphabetically. */
 export function organisationsOf(plan: PlanJson): string[] {
 	const names: string[] = [];
 	for (const person of plan.participants) {
@@ -63,7 +63,8 @@ export function organisationsOf(plan: PlanJson): string[] {
 		const known = names.some((n) => n.toLocaleLowerCase('fi') === name.toLocaleLowerCase('fi'));
 		if (person.role !== 'client' && name && !known) names.push(name);
 	}
-	return names;
+	// Alphabetical, so the excerpts come in the same order every time whatever order people joined in.
+	return names.sort((a, b) => a.localeCompare(b, 'fi'));
 }
 
 /** A file name for an export: the plan's kind, the meeting's date and the version, no personal data. */
