@@ -45,6 +45,29 @@ export function installCleanup(): void {
 	}
 }
 
+/**
+ * Stops a detached child spawned elsewhere (its own process group): SIGTERM to the group, SIGKILL after
+ * `graceMs`. Until then the child is killed with the others if the benchmark exits.
+ */
+export async function killGroupOf(child: ChildProcess, graceMs = 5_000): Promise<void> {
+	live.add(child);
+	if (child.exitCode === null && child.signalCode === null) {
+		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+		killGroup(child, 'SIGTERM');
+		const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+		await exited;
+		clearTimeout(timer);
+	}
+	live.delete(child);
+}
+
+/** Kills a detached child spawned elsewhere if the benchmark exits before it is stopped. */
+export function adopt(child: ChildProcess): void {
+	installCleanup();
+	live.add(child);
+	child.once('exit', () => live.delete(child));
+}
+
 export interface ServerChild {
 	readonly pid: number;
 	readonly process: ChildProcess;

@@ -5,11 +5,12 @@
  * when that entry arrives (same process, same clock). With awareness `edit`, each edit also moves the
  * client's cursor in its awareness state, time-stamped the same way.
  *
- * Two kinds of client, both on the real y-websocket protocol over `ws`:
+ * Two kinds of client, both on the server's real protocol over `ws`:
  * - `provider`: the stock y-websocket `WebsocketProvider` (ws polyfill, no BroadcastChannel), which
  *   applies every remote update to its Y.Doc and every awareness update to its Awareness, as an editor does.
  * - `light`: the same edits from a real Y.Doc and the same messages (sync step 1/2, update, awareness),
- *   but remote updates are only decoded (Y.decodeUpdate) to read the time stamp, never integrated, and
+ *   framed as each server expects (y-websocket, or Hocuspocus's document-name prefix and authentication
+ *   message: see wire.ts), but remote updates are only decoded (Y.decodeUpdate) to read the time stamp, never integrated, and
  *   awareness entries are only parsed. The server sees the same traffic; the load generator spends a
  *   fraction of the CPU, which matters when it shares two cores with the server under test.
  *
@@ -21,6 +22,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { Samples } from './measure.js';
+import { Wire, messageAwareness, messageSync, syncStep1, syncStep2, syncUpdate, type WireProtocol } from './wire.js';
 
 /** The ws client as the provider's WebSocket, sending a session cookie on the upgrade as a browser would. */
 function webSocketWithCookie(cookie: string | undefined): typeof globalThis.WebSocket {
@@ -233,15 +235,9 @@ class ProviderClient extends BenchClient {
 	}
 }
 
-const messageSync = 0;
-const messageAwareness = 1;
-const syncStep1 = 0;
-const syncStep2 = 1;
-const syncUpdate = 2;
-
 /** The same protocol and edits without integrating what arrives (see the module comment). */
 class LightClient extends BenchClient {
-	readonly #url: string;
+	readonly #wire: Wire;
 	readonly #cookie: string | undefined;
 	#ws: WebSocket | undefined;
 	#synced = false;
@@ -249,30 +245,23 @@ class LightClient extends BenchClient {
 	#awarenessClock = 0;
 	#awarenessState: Record<string, unknown> | null = null;
 
-	constructor(load: LoadGenerator, base: string, room: string, cookie: string | undefined, seed: number, name: string) {
+	constructor(load: LoadGenerator, wire: Wire, cookie: string | undefined, seed: number, name: string) {
 		super(load, seed, name);
-		this.#url = `${base}/${room}`;
+		this.#wire = wire;
 		this.#cookie = cookie;
 		if (load.options.awareness !== 'off') this.#awarenessState = this.initialAwareness();
 		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
 			if (origin === this) return;
-			const encoder = encoding.createEncoder();
-			encoding.writeVarUint(encoder, messageSync);
-			encoding.writeVarUint(encoder, syncUpdate);
-			encoding.writeVarUint8Array(encoder, update);
-			this.#send(encoding.toUint8Array(encoder));
+			this.#send(this.#wire.sync(syncUpdate, update));
 		});
 	}
 
 	connect(): void {
-		const ws = new WebSocket(this.#url, { perMessageDeflate: false, headers: this.#cookie ? { cookie: this.#cookie } : {} });
+		const ws = new WebSocket(this.#wire.url, { perMessageDeflate: false, headers: this.#cookie ? { cookie: this.#cookie } : {} });
 		this.#ws = ws;
 		ws.on('open', () => {
-			const encoder = encoding.createEncoder();
-			encoding.writeVarUint(encoder, messageSync);
-			encoding.writeVarUint(encoder, syncStep1);
-			encoding.writeVarUint8Array(encoder, Y.encodeStateVector(this.doc));
-			this.#send(encoding.toUint8Array(encoder));
+			for (const hello of this.#wire.hello()) this.#send(hello);
+			this.#send(this.#wire.sync(syncStep1, Y.encodeStateVector(this.doc)));
 			if (this.#awarenessState) this.#sendAwareness();
 		});
 		ws.on('message', (data: Buffer) => this.#receive(data));
@@ -313,26 +302,22 @@ class LightClient extends BenchClient {
 		encoding.writeVarUint(entry, this.doc.clientID);
 		encoding.writeVarUint(entry, ++this.#awarenessClock);
 		encoding.writeVarString(entry, JSON.stringify(this.#awarenessState));
-		const encoder = encoding.createEncoder();
-		encoding.writeVarUint(encoder, messageAwareness);
-		encoding.writeVarUint8Array(encoder, encoding.toUint8Array(entry));
-		this.#send(encoding.toUint8Array(encoder));
+		this.#send(this.#wire.awareness(encoding.toUint8Array(entry)));
 	}
 
 	#receive(data: Buffer): void {
 		const now = performance.now();
-		const decoder = decoding.createDecoder(data);
-		const type = decoding.readVarUint(decoder);
-		if (type === messageSync) {
+		const frame = this.#wire.open(data);
+		if (!frame) return;
+		const { type, decoder } = frame;
+		if (frame.problem) {
+			this.load.recordProblem(frame.problem);
+		} else if (type === messageSync) {
 			const syncType = decoding.readVarUint(decoder);
 			const payload = decoding.readVarUint8Array(decoder);
 			if (syncType === syncStep1) {
 				// The server asks for what it lacks of ours.
-				const encoder = encoding.createEncoder();
-				encoding.writeVarUint(encoder, messageSync);
-				encoding.writeVarUint(encoder, syncStep2);
-				encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, payload));
-				this.#send(encoding.toUint8Array(encoder));
+				this.#send(this.#wire.sync(syncStep2, Y.encodeStateAsUpdate(this.doc, payload)));
 			} else if (syncType === syncStep2) {
 				this.#synced = true;
 			} else if (syncType === syncUpdate) {
@@ -375,15 +360,30 @@ export class LoadGenerator {
 	}
 
 	/** Opens every client, in batches, and resolves once all have synced; rejects after `timeoutMs`. */
-	async connect(base: string, rooms: string[], cookies: string[][] | undefined, timeoutMs: number): Promise<void> {
+	async connect(
+		base: string,
+		rooms: string[],
+		cookies: string[][] | undefined,
+		timeoutMs: number,
+		protocol: WireProtocol = 'y-websocket'
+	): Promise<void> {
 		const deadline = performance.now() + timeoutMs;
 		const M = this.options.clientsPerMeeting;
-		const Client = this.options.client === 'light' ? LightClient : ProviderClient;
+		if (this.options.client === 'provider' && protocol !== 'y-websocket') {
+			throw new Error(`the y-websocket provider cannot speak ${protocol}; use the light client (--client light)`);
+		}
 		// Identical seeds for every server: client j of meeting i always makes the same edits.
 		for (let i = 0; i < rooms.length; i++) {
 			for (let j = 0; j < M; j++) {
 				const seed = this.options.seed * 1_000_003 + i * 1_009 + j;
-				this.#clients.push(new Client(this, base, rooms[i] ?? '', cookies?.[i]?.[j], seed, `m${i}c${j}`));
+				const room = rooms[i] ?? '';
+				const cookie = cookies?.[i]?.[j];
+				const name = `m${i}c${j}`;
+				this.#clients.push(
+					this.options.client === 'light'
+						? new LightClient(this, new Wire(protocol, base, room), cookie, seed, name)
+						: new ProviderClient(this, base, room, cookie, seed, name)
+				);
 			}
 		}
 		for (let start = 0; start < this.#clients.length; start += this.options.connectBatch) {

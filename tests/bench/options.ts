@@ -34,7 +34,19 @@ export interface BenchOptions {
 	verkostoDir: string;
 	/** Write a V8 CPU profile of each server child to tmp/bench/profiles/ (node --cpu-prof). */
 	profile: boolean;
+	/** What to measure: the load (K×M), joining with a long history, the room page in a browser. */
+	parts: string[];
+	/** Join: updates written into the meeting before a fresh client joins. */
+	history: number;
+	/** Join: timed joins, warm (document in memory) and cold (after an unload) each. */
+	joins: number;
+	/** Front end: the copy of the production build to serve (inside the project). */
+	frontendBuild: string;
+	/** Front end: counted page loads (one more, first, is not counted). */
+	pageLoads: number;
 }
+
+export const parts = ['load', 'join', 'frontend'] as const;
 
 const defaults: BenchOptions = {
 	meetings: 100,
@@ -44,7 +56,7 @@ const defaults: BenchOptions = {
 	windowS: 30,
 	drainS: 3,
 	rounds: 2,
-	servers: ['verkosto', 'reference'],
+	servers: ['verkosto', 'reference', 'hocuspocus'],
 	awareness: 'edit',
 	client: 'light',
 	seed: 1,
@@ -59,7 +71,12 @@ const defaults: BenchOptions = {
 	retries: 2,
 	verkostoCommit: '',
 	verkostoDir: '',
-	profile: false
+	profile: false,
+	parts: [...parts],
+	history: 5_000,
+	joins: 3,
+	frontendBuild: 'tmp/bench/build',
+	pageLoads: 5
 };
 
 const quick: Partial<BenchOptions> = {
@@ -71,14 +88,25 @@ const quick: Partial<BenchOptions> = {
 	rounds: 1,
 	writeDocs: false,
 	quietWaitS: 0,
-	retries: 0
+	retries: 0,
+	history: 400,
+	joins: 1,
+	pageLoads: 2
 };
 
 export const usage = `npm run bench -- [options]
 
-  --quick              smoke run: 10 meetings × 4 clients, 1 s warm-up, 3 s window, 1 round (about 15 s)
+  --quick              smoke run: 10 meetings × 4 clients, 1 s warm-up, 3 s window, 1 round; a history of
+                       ${quick.history} updates and ${quick.joins} join; ${quick.pageLoads} page loads (about 1½ min)
+  --parts a,b          what to measure (BENCH_PARTS, default ${defaults.parts.join(',')}):
+                         load      K meetings × M clients editing, every server (latency, memory, CPU)
+                         join      a fresh client joining a meeting with a long history, every server
+                         frontend  the room page's JavaScript and time to interactive (Verkosto's build)
+  --scale KxM          shorthand for --meetings K --clients M, e.g. --scale 500x8 (issue 8's full load;
+                       BENCH_SCALE)
   --meetings K         meetings (BENCH_MEETINGS, default ${defaults.meetings})
-  --clients M          clients per meeting (BENCH_CLIENTS, default ${defaults.clients})
+  --clients M          clients per meeting (BENCH_CLIENTS, default ${defaults.clients}); also the number of
+                       writers of the join's history
   --interval MS        mean time between one client's edits (BENCH_INTERVAL_MS, default ${defaults.intervalMs})
   --warmup S           seconds of load before measuring (BENCH_WARMUP_S, default ${defaults.warmupS})
   --window S           measurement window in seconds (BENCH_WINDOW_S, default ${defaults.windowS})
@@ -101,6 +129,13 @@ export const usage = `npm run bench -- [options]
   --verkosto-commit REV
                        measure that commit of Verkosto (git archive into tmp/bench/) instead of the
                        working tree (BENCH_VERKOSTO_COMMIT)
+  --history N          join: updates written before joining (BENCH_HISTORY, default ${defaults.history})
+  --joins N            join: timed joins, warm and cold each (BENCH_JOINS, default ${defaults.joins})
+  --frontend-build DIR front end: a copy of the production build, inside the project (BENCH_FRONTEND_BUILD,
+                       default ${defaults.frontendBuild}); make it with
+                       npm run build && rm -rf ${defaults.frontendBuild} && cp -r build ${defaults.frontendBuild}
+  --page-loads N       front end: counted page loads, each in a fresh browser context (BENCH_PAGE_LOADS,
+                       default ${defaults.pageLoads})
   --verkosto-dir DIR   measure the Verkosto checkout in DIR (with its node_modules) instead (BENCH_VERKOSTO_DIR)
   --out FILE           results JSON (BENCH_OUT, default ${defaults.out})
   --profile            write CPU profiles of each server child to tmp/bench/profiles/<server>-<time>/
@@ -133,6 +168,11 @@ const flags: Record<string, { key: Key; env: string; kind: 'int' | 'list' | 'str
 	'--retries': { key: 'retries', env: 'BENCH_RETRIES', kind: 'int' },
 	'--verkosto-commit': { key: 'verkostoCommit', env: 'BENCH_VERKOSTO_COMMIT', kind: 'string' },
 	'--verkosto-dir': { key: 'verkostoDir', env: 'BENCH_VERKOSTO_DIR', kind: 'string' },
+	'--parts': { key: 'parts', env: 'BENCH_PARTS', kind: 'list' },
+	'--history': { key: 'history', env: 'BENCH_HISTORY', kind: 'int' },
+	'--joins': { key: 'joins', env: 'BENCH_JOINS', kind: 'int' },
+	'--frontend-build': { key: 'frontendBuild', env: 'BENCH_FRONTEND_BUILD', kind: 'string' },
+	'--page-loads': { key: 'pageLoads', env: 'BENCH_PAGE_LOADS', kind: 'int' },
 	'--out': { key: 'out', env: 'BENCH_OUT', kind: 'string' },
 	'--render': { key: 'render', env: 'BENCH_RENDER', kind: 'string' }
 };
@@ -150,6 +190,13 @@ function convert(name: string, kind: 'int' | 'list' | 'string', raw: string): un
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions | 'help' {
 	if (argv.includes('--help') || argv.includes('-h')) return 'help';
 	const options: Record<string, unknown> = { ...defaults, ...(argv.includes('--quick') || env.BENCH_QUICK === '1' ? { ...quick, quick: true } : {}) };
+	const scale = (name: string, raw: string) => {
+		const match = /^(\d+)x(\d+)$/.exec(raw.trim());
+		if (!match) throw new Error(`${name} needs KxM, e.g. 500x8, got ${JSON.stringify(raw)}`);
+		options.meetings = Number(match[1]);
+		options.clients = Number(match[2]);
+	};
+	if (env.BENCH_SCALE) scale('BENCH_SCALE', env.BENCH_SCALE);
 	for (const [, spec] of Object.entries(flags)) {
 		const raw = env[spec.env];
 		if (raw !== undefined && raw !== '') options[spec.key] = convert(spec.env, spec.kind, raw);
@@ -159,6 +206,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
 		if (arg === '--quick') continue;
 		if (arg === '--profile') {
 			options.profile = true;
+			continue;
+		}
+		if (arg === '--scale' || arg.startsWith('--scale=')) {
+			const raw = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+			if (raw === undefined) throw new Error('--scale needs a value');
+			scale('--scale', raw);
 			continue;
 		}
 		if (arg === '--write-docs' || arg === '--no-write-docs') {
@@ -179,6 +232,14 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
 	if (result.meetings < 1 || result.clients < 2) throw new Error('at least 1 meeting and 2 clients per meeting');
 	if (result.meetings * result.clients > 5_000) throw new Error('at most 5,000 clients in one load generator');
 	if (result.windowS < 1 || result.rounds < 1 || result.intervalMs < 50) throw new Error('window ≥ 1 s, rounds ≥ 1, interval ≥ 50 ms');
+	for (const part of result.parts) {
+		if (!(parts as readonly string[]).includes(part)) throw new Error(`--parts: unknown part ${part}; known: ${parts.join(', ')}`);
+	}
+	if (result.client === 'provider' && result.servers.includes('hocuspocus') && result.parts.includes('load')) {
+		throw new Error('--client provider speaks y-websocket only; leave hocuspocus out (--servers verkosto,reference) or use the light client');
+	}
+	if (result.history < 1 || result.history > 100_000 || result.joins < 1 || result.joins > 20) throw new Error('history 1–100,000 updates, joins 1–20');
+	if (result.pageLoads < 1 || result.pageLoads > 50) throw new Error('page loads 1–50');
 	if (result.verkostoCommit && result.verkostoDir) throw new Error('give --verkosto-commit or --verkosto-dir, not both');
 	if (result.quietWaitS > 1800) throw new Error('--quiet-wait ≤ 1800 s');
 	if (result.retries > 5) throw new Error('--retries ≤ 5');
@@ -191,7 +252,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
 /** The command line that reproduces a run with these options. */
 export function commandFor(o: BenchOptions): string {
 	if (o.quick) return 'npm run bench -- --quick';
-	const parts = ['npm run bench'];
+	const command = ['npm run bench'];
 	const extra: string[] = [];
 	for (const [name, spec] of Object.entries(flags)) {
 		if (['out', 'render'].includes(spec.key)) continue;
@@ -202,6 +263,6 @@ export function commandFor(o: BenchOptions): string {
 		if (!same) extra.push(`${name} ${Array.isArray(value) ? value.join(',') : String(value)}`);
 	}
 	if (o.profile) extra.push('--profile');
-	if (extra.length > 0) parts.push('--', ...extra);
-	return parts.join(' ');
+	if (extra.length > 0) command.push('--', ...extra);
+	return command.join(' ');
 }

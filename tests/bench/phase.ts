@@ -187,7 +187,7 @@ export async function runPhase(
 		const baselineRss = processRssBytes(running.pid);
 
 		const connectStarted = performance.now();
-		await load.connect(running.yjsBase, running.rooms, running.cookies, 30_000 + K * M * 50);
+		await load.connect(running.yjsBase, running.rooms, running.cookies, 30_000 + K * M * 50, running.protocol);
 		const connectSeconds = (performance.now() - connectStarted) / 1000;
 		log(`[${sequence}] ${server.label}: ${load.clientCount} clients synced in ${connectSeconds.toFixed(1)} s; warm-up ${options.warmupS} s`);
 
@@ -329,8 +329,8 @@ export async function runPhase(
 		result.noiseByAttempt = [result.otherCpuPercentOfCore];
 		const l = result.edits.latencyMs;
 		log(
-			`[${sequence}] ${server.label}: ${result.edits.perSecond.toFixed(0)} edits/s, latency p50 ${l?.p50.toFixed(2)} ms, ` +
-				`p99 ${l?.p99.toFixed(2)} ms, max ${l?.max.toFixed(1)} ms, missing ${result.edits.missing}, ` +
+			`[${sequence}] ${server.label}: ${result.edits.perSecond.toFixed(0)} edits/s, latency p50 ${l?.p50.toFixed(2) ?? '–'} ms, ` +
+				`p99 ${l?.p99.toFixed(2) ?? '–'} ms, max ${l?.max.toFixed(1) ?? '–'} ms, missing ${result.edits.missing}, ` +
 				`server CPU ${result.server.cpuPercentOfCore.toFixed(0)} %, other processes ${result.otherCpuPercentOfCore.toFixed(0)} %`
 		);
 		return { result, window };

@@ -1,14 +1,16 @@
 /**
  * The servers under test. Each starts in a child process of its own (with the probe preloaded) and
- * gives the load generator a websocket base URL and one room name per meeting. A further peer
- * (e.g. Hocuspocus with its SQLite extension, issue 8) is one more entry in `benchServers`.
+ * gives the load generator a websocket base URL, the wire protocol it speaks and one room name per
+ * meeting. A further peer is one more entry in `benchServers`.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot, spawnNode, type ServerChild } from './children.js';
+import { parsePrometheus, promValue } from './measure.js';
 import { setUpVerkosto, type VerkostoSetup } from './verkosto-setup.js';
+import type { WireProtocol } from './wire.js';
 
 export interface StartOptions {
 	meetings: number;
@@ -22,8 +24,9 @@ export interface StartOptions {
 
 export interface RunningServer {
 	readonly pid: number;
-	/** Base URL for the y-websocket provider; the room name is appended as `/<room>`. */
+	/** Base websocket URL; with y-websocket the room name is appended as `/<room>` (see wire.ts). */
 	readonly yjsBase: string;
+	readonly protocol: WireProtocol;
 	/** One room (document) name per meeting. */
 	readonly rooms: string[];
 	/** Per meeting, per client: a Cookie header to send on the upgrade, if the server wants a session. */
@@ -34,6 +37,8 @@ export interface RunningServer {
 	readonly probeUrl: string;
 	/** The server's own Prometheus endpoint, if it has one. */
 	readonly metricsUrl?: string;
+	/** Documents the server holds in memory, where it can tell (to wait for an unload); undefined if never unloaded. */
+	loadedDocuments?(): Promise<number>;
 	stop(): Promise<void>;
 }
 
@@ -43,6 +48,8 @@ export interface BenchServer {
 	readonly label: string;
 	/** What the server does with an update before peers see it (stated in the report). */
 	readonly durability: string;
+	/** One letter for the run order in the report (V R H). */
+	readonly letter: string;
 	start(options: StartOptions): Promise<RunningServer>;
 }
 
@@ -62,6 +69,7 @@ async function started(child: ServerChild, timeoutMs: number) {
 export const verkosto: BenchServer = {
 	key: 'verkosto',
 	label: 'Verkosto',
+	letter: 'V',
 	durability: 'appends each update to SQLite (WAL) before applying and relaying it',
 	async start(options) {
 		const root = options.verkostoRoot;
@@ -91,6 +99,7 @@ export const verkosto: BenchServer = {
 		return {
 			pid: child.pid,
 			yjsBase: `ws://127.0.0.1:${port}/yjs`,
+			protocol: 'y-websocket',
 			rooms: setup.rooms,
 			cookies: setup.cookies,
 			note: setup.accessControl
@@ -98,6 +107,12 @@ export const verkosto: BenchServer = {
 				: 'no access control in this commit: connections without a session',
 			probeUrl,
 			metricsUrl: `http://127.0.0.1:${port}/metrics`,
+			async loadedDocuments() {
+				const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) });
+				const value = promValue(parsePrometheus(await response.text()), 'verkosto_loaded_documents');
+				if (value === undefined) throw new Error('no verkosto_loaded_documents in /metrics');
+				return value;
+			},
 			async stop() {
 				await child.stop();
 				fs.rmSync(dataDir, { recursive: true, force: true });
@@ -109,7 +124,8 @@ export const verkosto: BenchServer = {
 export const reference: BenchServer = {
 	key: 'reference',
 	label: '@y/websocket-server 0.1.1',
-	durability: 'in memory only (no persistence configured)',
+	letter: 'R',
+	durability: 'in memory only (no persistence configured); a document stays in memory after its last client leaves',
 	async start(options) {
 		const child = spawnNode('reference', ['tests/bench/reference-server.ts'], { PORT: '0', HOST: '127.0.0.1' }, projectRoot);
 		const { port, probeUrl } = await started(child, options.startTimeoutMs);
@@ -118,6 +134,7 @@ export const reference: BenchServer = {
 		return {
 			pid: child.pid,
 			yjsBase: `ws://127.0.0.1:${port}/yjs`,
+			protocol: 'y-websocket',
 			rooms,
 			probeUrl,
 			stop: () => child.stop()
@@ -125,4 +142,42 @@ export const reference: BenchServer = {
 	}
 };
 
-export const benchServers: readonly BenchServer[] = [verkosto, reference];
+export const hocuspocus: BenchServer = {
+	key: 'hocuspocus',
+	label: '@hocuspocus/server 3.4.4 + SQLite',
+	letter: 'H',
+	durability:
+		'relays from memory; its SQLite extension stores the whole document 2 s after the last change, at most 10 s ' +
+		'after the first (its default debounce and maxDebounce, kept), and at once when the last client leaves',
+	async start(options) {
+		const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hocuspocus-bench-'));
+		const child = spawnNode('hocuspocus', ['tests/bench/hocuspocus-server.ts'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }, projectRoot);
+		let port: number;
+		let probeUrl: string;
+		try {
+			({ port, probeUrl } = await started(child, options.startTimeoutMs));
+		} catch (error) {
+			fs.rmSync(dataDir, { recursive: true, force: true });
+			throw error;
+		}
+		const rooms = Array.from({ length: options.meetings }, () => randomBytes(16).toString('base64url'));
+		return {
+			pid: child.pid,
+			yjsBase: `ws://127.0.0.1:${port}`,
+			protocol: 'hocuspocus',
+			rooms,
+			probeUrl,
+			async loadedDocuments() {
+				const response = await fetch(`http://127.0.0.1:${port}/loaded`, { signal: AbortSignal.timeout(10_000) });
+				return Number(await response.text());
+			},
+			async stop() {
+				// SIGTERM: Hocuspocus stores every loaded document before it exits (stopOnSignals).
+				await child.stop();
+				fs.rmSync(dataDir, { recursive: true, force: true });
+			}
+		};
+	}
+};
+
+export const benchServers: readonly BenchServer[] = [verkosto, reference, hocuspocus];
