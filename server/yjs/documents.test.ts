@@ -95,9 +95,10 @@ describe('LiveDocument with a slow store', () => {
 		await live.loaded;
 
 		store.holding = true;
-		const writes = [live.receiveUpdate(peer, edit('Ensin. ')), live.receiveUpdate(peer, edit('Sitten. '))];
+		const first = live.receiveUpdate(peer, edit('Ensin. '));
 		await flush();
-		expect(store.waiting).toBe(1); // the first append is running, the second is queued behind it
+		expect(store.waiting).toBe(1); // the first update is being stored
+		const writes = [first, live.receiveUpdate(peer, edit('Sitten. '))]; // the second waits behind it
 		live.detach(peer);
 		await vi.waitFor(() => expect(live.state).toBe('unloading')); // the unload timer (0 ms) fired
 		store.release();
@@ -108,6 +109,38 @@ describe('LiveDocument with a slow store', () => {
 		const text = await textOf();
 		expect(text).toContain('Ensin.');
 		expect(text).toContain('Sitten.');
+	});
+
+	it('stores the updates that arrive while it is busy as one batch, in arrival order', async () => {
+		const { meetingId, store, registry, textOf } = setUp();
+		store.holding = false;
+		const live = registry.acquire(meetingId);
+		const peer = new TestPeer('p1');
+		const other = new TestPeer('p2');
+		live.attach(peer);
+		live.attach(other);
+		await live.loaded;
+
+		store.holding = true;
+		const first = live.receiveUpdate(peer, edit('Yksi. '));
+		await flush();
+		expect(store.waiting).toBe(1);
+		const text = new Y.Doc();
+		text.clientID = 7;
+		const burst = ['kaksi', 'kolme', 'neljä', 'viisi', 'sex'].map((word) => {
+			const before = Y.encodeStateVector(text);
+			text.getText('clientVoice').insert(text.getText('clientVoice').length, `${word} `);
+			return live.receiveUpdate(peer, Y.encodeStateAsUpdate(text, before));
+		});
+		store.release();
+		store.holding = true;
+		// The five that waited behind the first are appended together, not one turn each.
+		await vi.waitFor(() => expect(store.waiting).toBe(5));
+		expect(other.sent).toHaveLength(1); // only the first is relayed: nothing before it is stored
+		store.release();
+		await Promise.all([first, ...burst]);
+		expect(other.sent).toHaveLength(6);
+		expect(await textOf()).toContain('kaksi kolme neljä viisi sex');
 	});
 
 	it('stores every queued update on shutdown', async () => {

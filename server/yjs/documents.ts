@@ -49,6 +49,16 @@ export interface LiveDocumentOptions {
 	onGone: (doc: LiveDocument) => void;
 }
 
+/** Updates taken into one storage batch at most (bounds the nesting check's work, see below). */
+const maxUpdatesPerBatch = 64;
+
+interface IncomingUpdate {
+	peer: Peer;
+	update: Uint8Array;
+	resolve: () => void;
+	reject: (error: unknown) => void;
+}
+
 type State = 'loading' | 'ready' | 'unloading' | 'unloaded' | 'failed';
 
 /** An update that would make the document larger than the configured maximum. */
@@ -98,6 +108,9 @@ export class LiveDocument {
 	/** Bytes stored for this document: its snapshot and its logged updates. */
 	#storedBytes = 0;
 	#compactionQueued = false;
+	/** Updates received and not yet taken into a batch; `#storeQueued` while a batch task is queued. */
+	#incoming: IncomingUpdate[] = [];
+	#storeQueued = false;
 	#resolveUnloaded!: () => void;
 	readonly #options: LiveDocumentOptions;
 	readonly #log: Logger;
@@ -178,34 +191,102 @@ export class LiveDocument {
 
 	/**
 	 * Stores a peer's update, then applies it, then relays it to every other peer — in that order.
-	 * Resolves once all three happened; rejects (having applied and relayed nothing) if storing failed.
+	 * Resolves once all three happened; rejects (having applied and relayed nothing) if storing failed
+	 * or the update was refused.
+	 *
+	 * Updates that arrive while the document is busy wait together and are stored as one batch (one
+	 * transaction with the rest of the turn's writes, server/yjs/storage.ts), then applied and relayed
+	 * in arrival order: a burst from one client costs one commit, not one turn of the event loop each.
 	 */
 	receiveUpdate(peer: Peer, update: Uint8Array): Promise<void> {
 		this.#options.hooks?.onUpdateReceived?.();
-		return this.run(async () => {
-			// A closed meeting's plan is an immutable version: a late update is neither stored nor relayed.
-			if (this.#options.isClosed?.(this.meetingId)) return;
-			const max = this.#options.maxDocumentBytes;
-			if (max !== undefined && this.#storedBytes + update.byteLength > max) {
-				throw new DocumentTooLargeError(this.meetingId, this.#storedBytes + update.byteLength);
+		return new Promise((resolve, reject) => {
+			this.#incoming.push({ peer, update, resolve, reject });
+			if (this.#storeQueued) return;
+			this.#storeQueued = true;
+			this.run(() => this.#storeIncoming()).catch((error: unknown) => {
+				// The document could not take the batch at all (it failed to load or has unloaded).
+				this.#storeQueued = false;
+				for (const waiting of this.#incoming.splice(0)) waiting.reject(error);
+			});
+		});
+	}
+
+	/** Takes the updates waiting, at most `maxUpdatesPerBatch`, and queues a task for the rest. */
+	async #storeIncoming(): Promise<void> {
+		const batch = this.#incoming.splice(0, maxUpdatesPerBatch);
+		if (this.#incoming.length > 0) {
+			this.run(() => this.#storeIncoming()).catch((error: unknown) => {
+				this.#storeQueued = false;
+				for (const waiting of this.#incoming.splice(0)) waiting.reject(error);
+			});
+		} else {
+			this.#storeQueued = false;
+		}
+		try {
+			await this.#storeBatch(batch);
+		} catch (error) {
+			// Whatever failed unexpectedly, no sender waits forever (settling twice changes nothing).
+			for (const { reject } of batch) reject(error);
+		}
+	}
+
+	/** Checks, stores, applies and relays one batch; refuses each update that fails on its own. */
+	async #storeBatch(batch: IncomingUpdate[]): Promise<void> {
+		// A closed meeting's plan is an immutable version: a late update is neither stored nor relayed.
+		if (this.#options.isClosed?.(this.meetingId)) {
+			for (const { resolve } of batch) resolve();
+			return;
+		}
+		const accepted: IncomingUpdate[] = [];
+		let bytes = this.#storedBytes;
+		const max = this.#options.maxDocumentBytes;
+		for (const incoming of batch) {
+			try {
+				if (max !== undefined && bytes + incoming.update.byteLength > max) {
+					throw new DocumentTooLargeError(this.meetingId, bytes + incoming.update.byteLength);
+				}
+				const before = accepted.map((a) => a.update);
+				if (typeDepthAfter(this.doc, incoming.update, maxTypeDepth, before) > maxTypeDepth) {
+					throw new ProtocolError(CloseCode.MalformedMessage, `shared types nested deeper than ${maxTypeDepth} levels`);
+				}
+			} catch (error) {
+				incoming.reject(error);
+				continue;
 			}
-			if (typeDepthAfter(this.doc, update) > maxTypeDepth) {
-				throw new ProtocolError(CloseCode.MalformedMessage, `shared types nested deeper than ${maxTypeDepth} levels`);
-			}
-			const started = performance.now();
-			const id = await this.#options.store.append(this.meetingId, update);
-			this.#options.hooks?.onStorageWrite?.((performance.now() - started) / 1000);
-			this.#lastUpdateId = id;
+			bytes += incoming.update.byteLength;
+			accepted.push(incoming);
+		}
+		if (accepted.length === 0) return;
+
+		const started = performance.now();
+		let ids: number[];
+		try {
+			// Appended in the same turn, so one transaction: all of them are stored, or none.
+			ids = await Promise.all(accepted.map(({ update }) => this.#options.store.append(this.meetingId, update)));
+		} catch (error) {
+			for (const { reject } of accepted) reject(error);
+			return;
+		}
+		const seconds = (performance.now() - started) / 1000;
+		accepted.forEach(({ peer, update, resolve, reject }, i) => {
+			this.#options.hooks?.onStorageWrite?.(seconds);
+			this.#lastUpdateId = ids[i]!;
 			this.#logLength++;
 			this.#storedBytes += update.byteLength;
-			Y.applyUpdate(this.doc, update, peer);
-			if (this.#logLength >= this.#options.compactAfterUpdates && !this.#compactionQueued) {
-				this.#compactionQueued = true;
-				void this.#enqueue(() => this.#compact('log length')).catch((error: unknown) =>
-					this.#log.error({ err: error }, 'compaction failed; the update log is kept')
-				);
+			try {
+				Y.applyUpdate(this.doc, update, peer);
+				resolve();
+			} catch (error) {
+				reject(error);
 			}
 		});
+		if (this.#logLength >= this.#options.compactAfterUpdates && !this.#compactionQueued) {
+			this.#compactionQueued = true;
+			void this.#enqueue(() => this.#compact('log length')).catch((error: unknown) =>
+				this.#log.error({ err: error }, 'compaction failed; the update log is kept')
+			);
+		}
 	}
 
 	/**

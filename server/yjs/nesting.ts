@@ -50,14 +50,18 @@ const holdsType = (struct: Struct): struct is Y.Item => struct instanceof Y.Item
 /**
  * How deep the deepest shared type that `update` creates would sit in `doc` (0 when it creates none).
  * Counts the document's pending structs as well, so a chain sent in pieces whose parents arrive last
- * is measured whole. Stops counting a little past `limit`.
+ * is measured whole, and so does `before`, updates to be applied just before this one. Stops counting a
+ * little past `limit`.
  */
-export function typeDepthAfter(doc: Y.Doc, update: Uint8Array, limit = maxTypeDepth): number {
+export function typeDepthAfter(doc: Y.Doc, update: Uint8Array, limit = maxTypeDepth, before: readonly Uint8Array[] = []): number {
 	const structs = Y.decodeUpdate(update).structs as Struct[];
 	const types = structs.filter(holdsType);
 	if (types.length === 0) return 0;
 	const index = new StructIndex();
 	index.add(structs);
+	// Updates accepted just before this one and not applied yet (the document stores a batch first and
+	// applies it after): their types are this update's possible parents.
+	for (const earlier of before) index.add(Y.decodeUpdate(earlier).structs as Struct[]);
 	const pending = doc.store.pendingStructs;
 	if (pending) {
 		const waiting = Y.decodeUpdateV2(pending.update).structs as Struct[];

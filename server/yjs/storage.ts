@@ -25,8 +25,26 @@ export interface DocumentStore {
 	logLength(meetingId: string): Promise<number>;
 }
 
-/** better-sqlite3 is synchronous: each call is one statement (or one transaction) on the WAL database. */
+interface PendingAppend {
+	meetingId: string;
+	update: Uint8Array;
+	resolve: (id: number) => void;
+	reject: (error: unknown) => void;
+}
+
+/**
+ * better-sqlite3 is synchronous: each call is one statement (or one transaction) on the WAL database.
+ *
+ * Appends are committed together, once per turn of the event loop (group commit): the updates that
+ * arrive in one turn, from any meeting, become one transaction in the turn's check phase
+ * (`setImmediate`), and each `append` resolves when that transaction has committed. A commit costs
+ * far more than a row (about 11 µs against 2 µs here), and a meeting's update waits at most for the
+ * rest of the turn it arrived in. If the transaction fails (a full disk), every append in it is
+ * refused and nothing of it is stored; the documents relay none of them.
+ */
 export class SqliteDocumentStore implements DocumentStore {
+	#pending: PendingAppend[] = [];
+	readonly #insertBatch;
 	readonly #selectSnapshot;
 	readonly #selectUpdates;
 	readonly #insertUpdate;
@@ -49,6 +67,9 @@ export class SqliteDocumentStore implements DocumentStore {
 		);
 		this.#deleteUpdates = db.prepare<[string, number]>('DELETE FROM yjs_updates WHERE meeting_id = ? AND id <= ?');
 		this.#countUpdates = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM yjs_updates WHERE meeting_id = ?');
+		this.#insertBatch = db.transaction((batch: PendingAppend[]) =>
+			batch.map((append) => Number(this.#insertUpdate.run(append.meetingId, append.update).lastInsertRowid))
+		);
 		this.#compact = db.transaction((meetingId: string, snapshot: Uint8Array, throughUpdateId: number) => {
 			this.#upsertSnapshot.run(meetingId, snapshot, new Date().toISOString());
 			this.#deleteUpdates.run(meetingId, throughUpdateId);
@@ -65,9 +86,26 @@ export class SqliteDocumentStore implements DocumentStore {
 		};
 	}
 
-	async append(meetingId: string, update: Uint8Array): Promise<number> {
-		return Number(this.#insertUpdate.run(meetingId, update).lastInsertRowid);
+	append(meetingId: string, update: Uint8Array): Promise<number> {
+		return new Promise((resolve, reject) => {
+			this.#pending.push({ meetingId, update, resolve, reject });
+			if (this.#pending.length === 1) setImmediate(this.#commit);
+		});
 	}
+
+	/** Commits the turn's appends in one transaction, then answers each of them. */
+	readonly #commit = (): void => {
+		const batch = this.#pending;
+		this.#pending = [];
+		let ids: number[];
+		try {
+			ids = this.#insertBatch(batch);
+		} catch (error) {
+			for (const append of batch) append.reject(error);
+			return;
+		}
+		batch.forEach((append, i) => append.resolve(ids[i]!));
+	};
 
 	async compact(meetingId: string, snapshot: Uint8Array, throughUpdateId: number): Promise<void> {
 		this.#compact(meetingId, snapshot, throughUpdateId);
