@@ -5,7 +5,7 @@
  * offline, and someone who joins late all have to agree across every context.
  */
 import type { BrowserContext, Page, WebSocketRoute } from '@playwright/test';
-import { catalogs, editorText, editorUnder, expect, phone, test } from '../e2e/fixtures';
+import { catalogs, editorText, editorUnder, expect, phone, test } from './fixtures';
 
 const fi = catalogs.fi;
 const phases = ['introductions', 'client_voice', 'perspectives', 'service_map', 'plan', 'responsible_worker', 'close'] as const;
@@ -200,9 +200,8 @@ test('three contexts follow the agenda, see the client’s words as typed, a rem
 			await expect(questions(page).getByRole('listitem')).toHaveCount(1);
 			await expect.poll(() => editorText(questions(page).getByRole('listitem').getByRole('textbox'))).toBe(offlineQuestion);
 		}
-		// Known gap (issue #4 stays open): against the production build the unsaved-changes count of the
-		// context that was offline does not return to 0 after it reconnects, although its edits reached
-		// everyone (asserted above). Until that is fixed this spec asserts only the count while offline.
+		// The server confirms storing what the professional wrote offline: nothing is left pending.
+		await expect(professional.locator('[data-pending]')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
 		await expect(screen.getByRole('region', { name: fi.questions_heading })).toContainText(offlineQuestion);
 	});
 
