@@ -4,7 +4,18 @@
  * first account: first-run.spec.ts checks it.
  */
 import type { BrowserContext, Page } from '@playwright/test';
+import * as Y from 'yjs';
+import { addAction, addGoal, addService } from '../../src/lib/meeting/index';
+import { connectProvider, synced } from '../helpers/yjs-client';
 import { catalogs, expect, expectAccessible, locales, phone, test, useLanguage } from './fixtures';
+
+/** A day `days` from today in Helsinki, as YYYY-MM-DD. */
+function helsinkiDay(days: number): string {
+	const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki' }).format(new Date());
+	const at = new Date(`${today}T00:00:00Z`);
+	at.setUTCDate(at.getUTCDate() + days);
+	return at.toISOString().slice(0, 10);
+}
 
 const phases = ['introductions', 'client_voice', 'perspectives', 'service_map', 'plan', 'responsible_worker', 'close'] as const;
 
@@ -98,6 +109,43 @@ for (const language of locales) {
 			await expect(desk.getByRole('heading', { level: 1 })).toHaveText(t.phase_close);
 			await expect(desk.getByRole('region', { name: t.hands_heading }).getByRole('listitem')).toHaveCount(1);
 			await check(desk, 'room screen with a raised hand');
+		});
+
+		await test.step('closed: the room read-only, the summary with its exports, the plan’s history', async () => {
+			// The plan written by another device (a Yjs client in Node), the responsible worker named, then closed.
+			const session = (await desk.context().cookies()).find((c) => c.name === 'verkosto_session')!;
+			const { doc, provider } = connectProvider(`${baseURL!.replace(/^http/, 'ws')}/yjs`, meetingId, new Y.Doc(), {
+				cookie: `${session.name}=${session.value}`
+			});
+			try {
+				await synced(provider);
+				const service = addService(doc, { name: 'Työkokeilu – Åbo', sector: 'employment', status: 'planned', tie: 'strong' });
+				const goal = addGoal(doc, { text: 'Löydän työn, jossa jaksan.', area: 'work' });
+				addAction(doc, { text: 'Haetaan työkokeilupaikkaa.', goalId: goal, serviceId: service, due: helsinkiDay(14) });
+				const meeting = (await (await desk.request.get(`/api/meetings/${meetingId}`)).json()) as {
+					participants: Array<{ id: string; role: string }>;
+				};
+				const employment = meeting.participants.find((p) => p.role === 'employment')!;
+				const named = await desk.request.put(`/api/meetings/${meetingId}/responsible`, {
+					data: { participantId: employment.id, followUpDate: helsinkiDay(60), followUpMode: 'visit', contact: '0295 000 000' }
+				});
+				expect(named.status()).toBe(200);
+				// Once the server has the plan, nothing is missing from the checklist.
+				await expect
+					.poll(async () => ((await (await desk.request.get(`/api/meetings/${meetingId}/close`)).json()) as { missing: string[] }).missing)
+					.toEqual([]);
+				expect((await desk.request.post(`/api/meetings/${meetingId}/close`)).status()).toBe(200);
+			} finally {
+				provider.destroy();
+			}
+			await desk.goto(`/meetings/${meetingId}`);
+			await expect(desk.getByRole('heading', { name: t.close_closed_heading })).toBeVisible();
+			await check(desk, 'room, closed');
+			await desk.goto(`/meetings/${meetingId}/summary`);
+			await expect(desk.getByText('Löydän työn, jossa jaksan.').first()).toBeVisible();
+			await check(desk, 'summary of the closed plan');
+			await desk.goto(`/meetings/${meetingId}/history`);
+			await check(desk, 'history of the plan');
 		});
 	});
 }
