@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from 'lucia';
 import type { AccountRole } from '../src/lib/protocol/participants.js';
 import type { Db } from './db/database.js';
@@ -25,9 +26,18 @@ declare module 'lucia' {
 }
 
 /**
+ * What the `sessions` table keeps of a session id: its SHA-256, never the id itself. The id is the
+ * bearer secret in the cookie; a copy of the database (a backup, a stolen disk) then holds nothing
+ * that signs anyone in. The id has 160 random bits (Lucia 3), so an unsalted hash is enough.
+ */
+export const storedSessionId = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
+
+/**
  * Lucia's storage, on better-sqlite3 (the official SQLite adapter's peer range refuses
  * better-sqlite3 12). A session belongs to an account or to one participant of one meeting; a
  * disabled account or a revoked participant yields no user, so Lucia deletes the session.
+ * Rows are found by the hash of the session id (`storedSessionId`); `getUserSessions` can therefore
+ * only return those hashes as ids (nothing here calls it).
  */
 export class SqliteSessionAdapter implements Adapter {
 	readonly #db: Db;
@@ -41,10 +51,10 @@ export class SqliteSessionAdapter implements Adapter {
 			.prepare<[string], { id: string; user_id: string | null; participant_id: string | null; expires_at: number }>(
 				'SELECT id, user_id, participant_id, expires_at FROM sessions WHERE id = ?'
 			)
-			.get(sessionId);
+			.get(storedSessionId(sessionId));
 		if (!row) return [null, null];
 		const userId = row.user_id ?? `${guestPrefix}${row.participant_id}`;
-		const session: DatabaseSession = { id: row.id, userId, expiresAt: new Date(row.expires_at), attributes: {} };
+		const session: DatabaseSession = { id: sessionId, userId, expiresAt: new Date(row.expires_at), attributes: {} };
 		return [session, this.#user(row.user_id, row.participant_id)];
 	}
 
@@ -60,15 +70,15 @@ export class SqliteSessionAdapter implements Adapter {
 		const [column, id] = this.#owner(session.userId);
 		this.#db
 			.prepare(`INSERT INTO sessions (id, ${column}, expires_at, created_at) VALUES (?, ?, ?, ?)`)
-			.run(session.id, id, session.expiresAt.getTime(), new Date().toISOString());
+			.run(storedSessionId(session.id), id, session.expiresAt.getTime(), new Date().toISOString());
 	}
 
 	async updateSessionExpiration(sessionId: string, expiresAt: Date): Promise<void> {
-		this.#db.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').run(expiresAt.getTime(), sessionId);
+		this.#db.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').run(expiresAt.getTime(), storedSessionId(sessionId));
 	}
 
 	async deleteSession(sessionId: string): Promise<void> {
-		this.#db.prepare('DELETE FROM sessions WHERE id = ?').run(sessionId);
+		this.#db.prepare('DELETE FROM sessions WHERE id = ?').run(storedSessionId(sessionId));
 	}
 
 	async deleteUserSessions(userId: string): Promise<void> {

@@ -3,6 +3,7 @@ import { sql as accounts } from './0002_accounts.js';
 import { sql as room } from './0003_room.js';
 import { sql as plan } from './0004_plan.js';
 import { sql as close } from './0005_close.js';
+import { sql as hashedSessions } from './0006_hashed_sessions.js';
 
 export interface Migration {
 	version: number;
@@ -19,5 +20,6 @@ export const migrations: readonly Migration[] = [
 	{ version: 2, name: 'accounts', sql: accounts },
 	{ version: 3, name: 'room', sql: room },
 	{ version: 4, name: 'plan', sql: plan },
-	{ version: 5, name: 'close', sql: close }
+	{ version: 5, name: 'close', sql: close },
+	{ version: 6, name: 'hashed_sessions', sql: hashedSessions }
 ];
