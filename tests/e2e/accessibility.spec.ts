@@ -7,15 +7,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import * as Y from 'yjs';
 import { addAction, addGoal, addService } from '../../src/lib/meeting/index';
 import { connectProvider, synced } from '../helpers/yjs-client';
-import { catalogs, expect, expectAccessible, locales, phone, test, useLanguage } from './fixtures';
-
-/** A day `days` from today in Helsinki, as YYYY-MM-DD. */
-function helsinkiDay(days: number): string {
-	const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki' }).format(new Date());
-	const at = new Date(`${today}T00:00:00Z`);
-	at.setUTCDate(at.getUTCDate() + days);
-	return at.toISOString().slice(0, 10);
-}
+import { catalogs, expect, expectAccessible, helsinkiDay, locales, phone, test, useLanguage } from './fixtures';
 
 const phases = ['introductions', 'client_voice', 'perspectives', 'service_map', 'plan', 'responsible_worker', 'close'] as const;
 

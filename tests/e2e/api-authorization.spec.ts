@@ -9,7 +9,7 @@
  * invitation link's form. No browser is needed: Playwright's request contexts keep each role's cookie.
  */
 import { request as http, type APIRequestContext, type APIResponse } from '@playwright/test';
-import { admin, expect, password, test } from './fixtures';
+import { admin, expect, helsinkiDay, password, test } from './fixtures';
 
 const roles = [
 	'anonymous',
@@ -50,14 +50,6 @@ const matrix: Record<Role, number[]> = {
 	coordinator: /*                    */ [200, 200, 201, 204, 200, 200, 200]
 };
 const errorCodes: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
-
-/** `YYYY-MM-DD`, `days` after today in Helsinki. */
-function helsinkiDay(days: number): string {
-	const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki' }).format(new Date());
-	const at = new Date(`${today}T00:00:00Z`);
-	at.setUTCDate(at.getUTCDate() + days);
-	return at.toISOString().slice(0, 10);
-}
 
 interface World {
 	meetingId: string;

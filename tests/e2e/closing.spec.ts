@@ -7,43 +7,15 @@
  * form, participants through the API, the client joining with the invitation form (giving consent),
  * the plan's content written by a stock y-websocket client with the coordinator's session.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { request as http, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import * as Y from 'yjs';
 import { addAction, addGoal, addService, clientVoice } from '../../src/lib/meeting/index';
 import { connectProvider, synced } from '../helpers/yjs-client';
-import { editorUnder, expect, fi, test } from './fixtures';
+import { admin, editorUnder, expect, fi, helsinkiDay, password, test } from './fixtures';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const password = 'Verkosto-testi-Åäö-2024';
 /** The Finnish closing catalog: what a Finnish coordinator reads. */
 const close = JSON.parse(readFileSync(new URL('../../messages/close/fi.json', import.meta.url), 'utf8')) as typeof import('../../messages/close/fi.json');
-
-function admin(args: string[], dataDir: string, input = ''): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const child = spawn('npm', ['run', 'admin', '--silent', '--', ...args], { cwd: repoRoot, env: { ...process.env, DATA_DIR: dataDir } });
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-		child.once('error', reject);
-		child.once('close', (code) => {
-			const last = stdout.trim().split('\n').at(-1)?.trim();
-			if (code === 0 && last) resolve(last);
-			else reject(new Error(`admin ${args.join(' ')} exited ${code}:\n${stderr}`));
-		});
-		child.stdin.end(input);
-	});
-}
-
-function helsinkiDay(days: number): string {
-	const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki' }).format(new Date());
-	const at = new Date(`${today}T00:00:00Z`);
-	at.setUTCDate(at.getUTCDate() + days);
-	return at.toISOString().slice(0, 10);
-}
 
 /** The session cookie a request context holds, as `name=value`. */
 async function sessionCookie(ctx: APIRequestContext): Promise<{ name: string; value: string }> {

@@ -53,6 +53,14 @@ export const catalogs = Object.fromEntries(
 /** What a Finnish user reads, every catalog file (room, plan, closing, statement) included. */
 export const fiAll = catalogs.fi;
 
+/** A day `days` from today in Helsinki (the meetings' time zone), as YYYY-MM-DD. */
+export function helsinkiDay(days: number): string {
+	const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki' }).format(new Date());
+	const at = new Date(`${today}T00:00:00Z`);
+	at.setUTCDate(at.getUTCDate() + days);
+	return at.toISOString().slice(0, 10);
+}
+
 /** The password every invented account gets (long enough for the server's rule). */
 export const password = 'Verkosto-testi-Åäö-2024';
 
