@@ -32,6 +32,13 @@ function docWithClientVoice(text: string): Y.Doc {
 	return doc;
 }
 
+/** A document holding a subdocument in a map, which the meeting document never does. */
+function docWithSubdocument(): Y.Doc {
+	const doc = new Y.Doc();
+	doc.getMap('meta').set('liite', new Y.Doc());
+	return doc;
+}
+
 function awarenessUpdateOf(state: unknown, clientId = 42, clock = 1): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, 1);
@@ -134,7 +141,8 @@ describe('parseMessage refuses with a named close code', () => {
 		['an awareness state that is not JSON', frame(MessageType.Awareness, frame(1, 42, 1, Uint8Array.from([123, 123])))],
 		['an awareness state that is an array', encodeAwareness(awarenessUpdateOf(['Åsa']))],
 		['an awareness state that is a string', encodeAwareness(awarenessUpdateOf('Väinö'))],
-		['trailing bytes inside an awareness payload', encodeAwareness(Uint8Array.from([...awarenessUpdateOf({}), 1]))]
+		['trailing bytes inside an awareness payload', encodeAwareness(Uint8Array.from([...awarenessUpdateOf({}), 1]))],
+		['an update that adds a subdocument', encodeUpdate(Y.encodeStateAsUpdate(docWithSubdocument()))]
 	])('%s → 4400 MalformedMessage', (_name, bytes) => {
 		expect(refusal(bytes).code).toBe(CloseCode.MalformedMessage);
 	});

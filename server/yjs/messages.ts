@@ -94,6 +94,11 @@ function parseSync(decoder: decoding.Decoder): InboundMessage {
 				throw malformed('invalid Yjs update', cause);
 			}
 			const empty = decoded.structs.length === 0 && decoded.ds.clients.size === 0;
+			// Subdocuments are not part of the document model (docs/document-model.md), and Yjs holds one
+			// in memory at about 140 times its encoded size: refused, like any other malformed update.
+			if (decoded.structs.some((struct) => struct instanceof Y.Item && struct.content instanceof Y.ContentDoc)) {
+				throw malformed('subdocuments are not part of the meeting document');
+			}
 			// Y.decodeUpdate accepts some updates that Y.applyUpdate then throws on (an item whose origin
 			// is itself, for one). Logged before it is applied, such an update would make every later
 			// load of the meeting fail (tests/integration/bad-input.test.ts), so it is tried on a scratch
