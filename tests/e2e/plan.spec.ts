@@ -11,6 +11,10 @@ import type { BrowserContext, BrowserContextOptions, Locator, Page } from '@play
 import type { Sector } from '../../src/lib/meeting/vocabulary';
 import { editorText, expect, fiAll as fi, phone, test, type World } from './fixtures';
 
+// Up to three people's accounts, contexts and live pages per test, on two shared cores; the dev
+// server also compiles the room on its first use.
+test.describe.configure({ timeout: 120_000 });
+
 // Invented people (STYLE.md 9).
 const coordinatorName = 'Annika Öhman';
 const professionalName = 'Jörgen Väisänen';
@@ -419,7 +423,6 @@ test('two people reorder the actions at the same time and end with the same orde
 });
 
 test('the service map is operable by keyboard alone through its list view', async ({ world }) => {
-	test.setTimeout(120_000);
 	const { meetingId, coordinator, professional } = await test.step('a coordinator and a professional join', () =>
 		team(world, 'Palvelukartta näppäimistöllä – Siiri Å.')
 	);
