@@ -1,3 +1,4 @@
+import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { maxTypeDepth, typeDepthAfter } from './nesting.js';
@@ -30,7 +31,32 @@ function chain(depth: number, perUpdate = depth): Uint8Array[] {
 	});
 }
 
+/**
+ * An update of one item of client 5 at `clock` holding a Y.Map, inserted after the item at `origin`
+ * (no parent written: it sits where its origin sits). Two of them can point at each other.
+ */
+function itemAfter(clock: number, origin: number): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, 1); // clients
+	encoding.writeVarUint(e, 1); // structs of client 5
+	encoding.writeVarUint(e, 5);
+	encoding.writeVarUint(e, clock);
+	encoding.writeUint8(e, 0x80 | 7); // has an origin; ContentType
+	encoding.writeVarUint(e, 5); // origin client
+	encoding.writeVarUint(e, origin); // origin clock
+	encoding.writeVarUint(e, 1); // YMap
+	encoding.writeVarUint(e, 0); // no deletions
+	return encoding.toUint8Array(e);
+}
+
 describe('typeDepthAfter', () => {
+	it('ends on origins that lead in a circle across updates (a hostile pair), instead of looping', () => {
+		const first = itemAfter(0, 1);
+		const second = itemAfter(1, 0);
+		expect(Y.decodeUpdate(second).structs).toHaveLength(1);
+		expect(typeDepthAfter(new Y.Doc(), second, maxTypeDepth, [first])).toBeLessThanOrEqual(maxTypeDepth);
+	});
+
 	it('is 0 for an update that creates no shared type', () => {
 		const doc = new Y.Doc();
 		const [update] = updatesOf(doc, () => doc.getText('clientVoice').insert(0, 'Haluan palata töihin.'));

@@ -87,7 +87,7 @@ export function typeDepthAfter(doc: Y.Doc, update: Uint8Array, limit = maxTypeDe
 	// so the answer is remembered for every item on the way (iteratively: chains may be long).
 	const parents = new Map<Y.Item, ParentRef>();
 	const parentOf = (item: Y.Item): ParentRef => {
-		const chain: Y.Item[] = [];
+		const chain = new Set<Y.Item>();
 		let ref: ParentRef = null;
 		for (let current: Y.Item | null = item; current !== null; ) {
 			const known = parents.get(current);
@@ -95,7 +95,10 @@ export function typeDepthAfter(doc: Y.Doc, update: Uint8Array, limit = maxTypeDe
 				ref = known;
 				break;
 			}
-			chain.push(current);
+			// Origins that lead back to an item on the way (a hostile pair of updates, each pointing at
+			// the other's item) have no parent to find: unknown, not an endless loop.
+			if (chain.has(current)) break;
+			chain.add(current);
 			const parent = current.parent as unknown;
 			if (typeof parent === 'string') {
 				ref = '';
