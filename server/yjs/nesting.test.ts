@@ -32,17 +32,17 @@ function chain(depth: number, perUpdate = depth): Uint8Array[] {
 }
 
 /**
- * An update of one item of client 5 at `clock` holding a Y.Map, inserted after the item at `origin`
+ * An update of one item of `client` at `clock` holding a Y.Map, inserted after the item at `origin`
  * (no parent written: it sits where its origin sits). Two of them can point at each other.
  */
-function itemAfter(clock: number, origin: number): Uint8Array {
+function itemAfter(clock: number, origin: number, client = 5, originClient = 5): Uint8Array {
 	const e = encoding.createEncoder();
 	encoding.writeVarUint(e, 1); // clients
-	encoding.writeVarUint(e, 1); // structs of client 5
-	encoding.writeVarUint(e, 5);
+	encoding.writeVarUint(e, 1); // structs of the client
+	encoding.writeVarUint(e, client);
 	encoding.writeVarUint(e, clock);
 	encoding.writeUint8(e, 0x80 | 7); // has an origin; ContentType
-	encoding.writeVarUint(e, 5); // origin client
+	encoding.writeVarUint(e, originClient);
 	encoding.writeVarUint(e, origin); // origin clock
 	encoding.writeVarUint(e, 1); // YMap
 	encoding.writeVarUint(e, 0); // no deletions
@@ -55,6 +55,12 @@ describe('typeDepthAfter', () => {
 		const second = itemAfter(1, 0);
 		expect(Y.decodeUpdate(second).structs).toHaveLength(1);
 		expect(typeDepthAfter(new Y.Doc(), second, maxTypeDepth, [first])).toBeLessThanOrEqual(maxTypeDepth);
+		// The same circle through the document's pending structs, across two clients: Yjs keeps both
+		// pending; the check must end as well.
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, itemAfter(0, 0, 5, 6));
+		expect(doc.store.pendingStructs).not.toBeNull();
+		expect(typeDepthAfter(doc, itemAfter(0, 0, 6, 5))).toBeLessThanOrEqual(maxTypeDepth);
 	});
 
 	it('is 0 for an update that creates no shared type', () => {
