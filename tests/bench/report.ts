@@ -107,7 +107,10 @@ export function summarizeServer(
 		disconnects: results.reduce((n, r) => n + r.disconnects, 0),
 		cpuPercentOfCore: med((r) => r.server.cpuPercentOfCore),
 		serverLoopDelayP99Ms: med((r) => r.server.loopDelayMs.p99),
-		serverLoopDelayMaxMs: Math.max(...results.map((r) => r.server.loopDelayMs.max).filter(Number.isFinite)),
+		// NaN, not -Infinity, when the probe never answered (an overloaded server).
+		serverLoopDelayMaxMs: ((maxes) => (maxes.length > 0 ? Math.max(...maxes) : NaN))(
+			results.map((r) => r.server.loopDelayMs.max).filter(Number.isFinite)
+		),
 		diskWriteBytesPerSecond: med((r) => r.server.diskWriteBytesPerSecond),
 		heapPerMeetingBytes: med((r) => r.memory.perMeeting.heapUsed),
 		rssPerMeetingBytes: med((r) => r.memory.perMeeting.rss),
