@@ -1,4 +1,3 @@
-import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode, closeReasons } from '../../src/lib/protocol/close-codes.js';
@@ -13,7 +12,6 @@ import {
 	ProtocolError,
 	type AwarenessEntry
 } from './messages.js';
-import type { TurnWrites } from './turn-writes.js';
 
 /** Caret colours for remote participants: dark enough for text contrast on white (WCAG AA). */
 const palette = ['#1d4ed8', '#b91c1c', '#047857', '#7c3aed', '#b45309', '#0e7490', '#be185d', '#4d7c0f'];
@@ -51,8 +49,6 @@ export interface ConnectionOptions {
 	/** A peer whose unsent data exceeds this is closed with 1013 (a slow consumer). */
 	maxBufferedBytes: number;
 	limits?: ConnectionLimits;
-	/** The websocket's own socket and the turn that batches its writes (server/yjs/turn-writes.ts). */
-	writes?: { socket: Duplex; turn: TurnWrites };
 }
 
 /**
@@ -68,7 +64,6 @@ export class YjsConnection implements Peer {
 	readonly #log: Logger;
 	readonly #maxBufferedBytes: number;
 	readonly #limits: ConnectionLimits;
-	readonly #writes: ConnectionOptions['writes'];
 	readonly #updates: TokenBucket;
 	readonly #awareness: TokenBucket;
 	/** Bytes received and queued in the document but not processed yet. */
@@ -83,7 +78,6 @@ export class YjsConnection implements Peer {
 		this.#log = options.log;
 		this.#maxBufferedBytes = options.maxBufferedBytes;
 		this.#limits = options.limits ?? defaultLimits;
-		this.#writes = options.writes;
 		this.#updates = new TokenBucket(this.#limits.updatesPerSecond, this.#limits.updateBurst);
 		this.#awareness = new TokenBucket(this.#limits.awarenessPerSecond, this.#limits.awarenessBurst);
 	}
@@ -187,7 +181,6 @@ export class YjsConnection implements Peer {
 			this.close(CloseCode.TryAgainLater, closeReasons[CloseCode.TryAgainLater]);
 			return;
 		}
-		this.#writes?.turn.hold(this.#writes.socket);
 		this.#ws.send(message, { binary: true }, (error) => {
 			if (error) this.#log.debug({ err: error }, 'send failed');
 		});

@@ -7,7 +7,6 @@ import type { Logger } from '../log.js';
 import type { DocumentRegistry } from './documents.js';
 import { YjsConnection, type PeerIdentity } from './connection.js';
 import type { ConnectionLimits } from './limits.js';
-import { TurnWrites } from './turn-writes.js';
 
 export type AuthorizeVerdict = { ok: true; identity: PeerIdentity } | { ok: false; code: CloseCode };
 
@@ -38,7 +37,6 @@ export class YjsEndpoint {
 	readonly #wss: WebSocketServer;
 	readonly #options: YjsEndpointOptions;
 	readonly #alive = new WeakSet<WebSocket>();
-	readonly #turn = new TurnWrites();
 	readonly #heartbeat: NodeJS.Timeout;
 	#pendingUpgrades = 0;
 
@@ -67,7 +65,7 @@ export class YjsEndpoint {
 			.then(
 				(verdict) => {
 					if (socket.destroyed) return;
-					this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, socket, meetingId, verdict));
+					this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, meetingId, verdict));
 				},
 				(error: unknown) => {
 					this.#options.log.error({ err: error, meetingId }, 'authorization failed');
@@ -76,7 +74,7 @@ export class YjsEndpoint {
 			);
 	}
 
-	#open(ws: WebSocket, socket: Duplex, meetingId: string, verdict: AuthorizeVerdict): void {
+	#open(ws: WebSocket, meetingId: string, verdict: AuthorizeVerdict): void {
 		const id = randomUUID();
 		const log = this.#options.log.child({ meetingId, connectionId: id });
 		this.#options.onConnectionCountChange?.(this.#wss.clients.size);
@@ -94,8 +92,7 @@ export class YjsEndpoint {
 			log: log.child({ participantId: verdict.identity.participantId }),
 			maxBufferedBytes: this.#options.maxBufferedBytes,
 			identity: verdict.identity,
-			limits: this.#options.limits,
-			writes: { socket, turn: this.#turn }
+			limits: this.#options.limits
 		});
 		doc.attach(connection);
 		const unregister = this.#options.onOpen?.(connection);
