@@ -124,6 +124,7 @@ export class Closing {
 					)
 					.run(meetingId, seriesId, number, canonical, sha256(canonical), closedBy, closedAt);
 			})();
+			live.markClosed();
 			return { meetingId, seriesId, version: number, plan, canonical, hash: sha256(canonical), closedBy, closedAt };
 		});
 		this.#deps.audit.record('meeting_closed', { actor: principal, meetingId, detail: { version: version.version, sha256: version.hash } });
@@ -335,7 +336,7 @@ export class Closing {
 		return expired.length;
 	}
 
-	/** Asked for every Yjs update (through isClosed): prepared once, not per call. */
+	/** Asked on every request that checks a meeting's state: prepared once, not per call. */
 	#metaStatement: Statement<[string], { closed_at: string | null; series_id: string | null; kind: string }> | undefined;
 
 	#meta(meetingId: string) {

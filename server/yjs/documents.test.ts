@@ -143,6 +143,43 @@ describe('LiveDocument with a slow store', () => {
 		expect(await textOf()).toContain('kaksi kolme neljä viisi sex');
 	});
 
+	it('a closed meeting, closed before it loaded or while loaded, stores and relays nothing more', async () => {
+		const { meetingId, store } = setUp();
+		store.holding = false;
+		let closed = true;
+		const registry = new DocumentRegistry({
+			store,
+			log: createLogger('silent'),
+			unloadDelayMs: 0,
+			compactAfterUpdates: 500,
+			isClosed: () => closed
+		});
+		const peer = new TestPeer('p1');
+		const other = new TestPeer('p2');
+		const live = registry.acquire(meetingId);
+		live.attach(peer);
+		live.attach(other);
+		await live.loaded;
+		await live.receiveUpdate(peer, edit('Suljetun jälkeen. '));
+		expect(await store.logLength(meetingId)).toBe(0);
+		expect(other.sent).toHaveLength(0);
+
+		// Open when it loads, then closed inside the queue: updates after the close go nowhere.
+		closed = false;
+		live.detach(peer);
+		live.detach(other);
+		await live.unloaded;
+		const again = registry.acquire(meetingId);
+		again.attach(peer);
+		again.attach(other);
+		await again.loaded;
+		await again.receiveUpdate(peer, edit('Ennen. '));
+		await again.run(() => again.markClosed());
+		await again.receiveUpdate(peer, edit('Jälkeen. '));
+		expect(await store.logLength(meetingId)).toBe(1);
+		expect(other.sent).toHaveLength(1);
+	});
+
 	it('stores every queued update on shutdown', async () => {
 		const { meetingId, store, registry, textOf } = setUp();
 		store.holding = false;

@@ -37,8 +37,9 @@ export interface LiveDocumentOptions {
 	compactAfterUpdates: number;
 	hooks?: DocumentHooks;
 	/**
-	 * True once the meeting is closed: its document then accepts no update from anyone. Asked inside
-	 * the queue for every update, so an update queued before the close is stored and one after is not.
+	 * True once the meeting is closed: its document then accepts no update from anyone. Asked once,
+	 * when the document loads; a meeting closed while it is loaded is marked with `markClosed` inside
+	 * the document's queue, so an update queued before the close is stored and one after is not.
 	 */
 	isClosed?: (meetingId: string) => boolean;
 	/** Largest stored size (snapshot plus logged updates) a document may reach. */
@@ -108,6 +109,7 @@ export class LiveDocument {
 	/** Bytes stored for this document: its snapshot and its logged updates. */
 	#storedBytes = 0;
 	#compactionQueued = false;
+	#closed = false;
 	/** Updates received and not yet taken into a batch; `#storeQueued` while a batch task is queued. */
 	#incoming: IncomingUpdate[] = [];
 	#storeQueued = false;
@@ -234,7 +236,7 @@ export class LiveDocument {
 	/** Checks, stores, applies and relays one batch; refuses each update that fails on its own. */
 	async #storeBatch(batch: IncomingUpdate[]): Promise<void> {
 		// A closed meeting's plan is an immutable version: a late update is neither stored nor relayed.
-		if (this.#options.isClosed?.(this.meetingId)) {
+		if (this.#closed) {
 			for (const { resolve } of batch) resolve();
 			return;
 		}
@@ -287,6 +289,15 @@ export class LiveDocument {
 				this.#log.error({ err: error }, 'compaction failed; the update log is kept')
 			);
 		}
+	}
+
+	/**
+	 * Marks the meeting closed: from now on no update is stored or relayed. Call it inside a task of
+	 * this document's queue (`run`), in the same task that records the close, so the plan version
+	 * holds exactly the updates queued before it.
+	 */
+	markClosed(): void {
+		this.#closed = true;
 	}
 
 	/**
@@ -387,6 +398,7 @@ export class LiveDocument {
 				if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
 				for (const update of stored.updates) Y.applyUpdate(this.doc, update);
 			}, storageOrigin);
+			this.#closed = this.#options.isClosed?.(this.meetingId) ?? false;
 			this.#lastUpdateId = stored.lastUpdateId;
 			this.#logLength = stored.updates.length;
 			this.#storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
