@@ -315,6 +315,11 @@ export class App {
 
 	/** Attaches the realtime endpoints to an HTTP server whose requests go to `fallback`. */
 	attach(server: HttpServer, options: { refuseOtherUpgrades: boolean }): void {
+		// Node closes an idle keep-alive connection after 5 s; a client that reuses it at that moment
+		// (an API client, a proxy with a longer idle timeout) gets ECONNRESET on a request the server
+		// never saw. Idle connections last longer than such clients keep theirs; shutdown still closes them.
+		server.keepAliveTimeout = 65_000;
+		server.headersTimeout = 66_000;
 		server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 			if (!this.handleUpgrade(req, socket, head) && options.refuseOtherUpgrades) {
 				socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
