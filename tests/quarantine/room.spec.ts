@@ -5,7 +5,7 @@
  * offline, and someone who joins late all have to agree across every context.
  */
 import type { BrowserContext, Page, WebSocketRoute } from '@playwright/test';
-import { catalogs, editorText, editorUnder, expect, phone, test } from './fixtures';
+import { catalogs, editorText, editorUnder, expect, phone, test } from '../e2e/fixtures';
 
 const fi = catalogs.fi;
 const phases = ['introductions', 'client_voice', 'perspectives', 'service_map', 'plan', 'responsible_worker', 'close'] as const;
