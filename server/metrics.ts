@@ -40,7 +40,7 @@ export class Metrics {
 		});
 		this.storageWriteSeconds = new Histogram({
 			name: 'verkosto_storage_write_seconds',
-			help: 'Time to append one update to the durable log',
+			help: 'Time until an update is in the durable log (its group commit included)',
 			buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25],
 			registers: [this.registry]
 		});

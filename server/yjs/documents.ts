@@ -25,7 +25,7 @@ export interface Peer {
 export const storageOrigin = Symbol('storage');
 
 export interface DocumentHooks {
-	/** Called with the time in seconds a storage write took. */
+	/** Called, for each stored update, with the seconds its batch took to become durable (the wait for its group commit included). */
 	onStorageWrite?(seconds: number): void;
 	onUpdateReceived?(): void;
 }
@@ -204,27 +204,25 @@ export class LiveDocument {
 		this.#options.hooks?.onUpdateReceived?.();
 		return new Promise((resolve, reject) => {
 			this.#incoming.push({ peer, update, resolve, reject });
-			if (this.#storeQueued) return;
-			this.#storeQueued = true;
-			this.run(() => this.#storeIncoming()).catch((error: unknown) => {
-				// The document could not take the batch at all (it failed to load or has unloaded).
-				this.#storeQueued = false;
-				for (const waiting of this.#incoming.splice(0)) waiting.reject(error);
-			});
+			if (!this.#storeQueued) this.#queueStore();
+		});
+	}
+
+	/** Queues the task that stores the updates waiting; `#storeQueued` until it takes them. */
+	#queueStore(): void {
+		this.#storeQueued = true;
+		this.run(() => this.#storeIncoming()).catch((error: unknown) => {
+			// The document could not take the batch at all (it failed to load or has unloaded).
+			this.#storeQueued = false;
+			for (const waiting of this.#incoming.splice(0)) waiting.reject(error);
 		});
 	}
 
 	/** Takes the updates waiting, at most `maxUpdatesPerBatch`, and queues a task for the rest. */
 	async #storeIncoming(): Promise<void> {
 		const batch = this.#incoming.splice(0, maxUpdatesPerBatch);
-		if (this.#incoming.length > 0) {
-			this.run(() => this.#storeIncoming()).catch((error: unknown) => {
-				this.#storeQueued = false;
-				for (const waiting of this.#incoming.splice(0)) waiting.reject(error);
-			});
-		} else {
-			this.#storeQueued = false;
-		}
+		if (this.#incoming.length > 0) this.#queueStore();
+		else this.#storeQueued = false;
 		try {
 			await this.#storeBatch(batch);
 		} catch (error) {
