@@ -72,6 +72,12 @@ export class MeetingConnection {
 		const onOnline = () => {
 			this.#online = navigator.onLine;
 			this.#update(this.provider.wsconnected);
+			// Back online: connect now, not at the end of the backoff (up to 5 s), and drop an attempt
+			// that may be hanging on the network that was lost.
+			if (this.#online && !this.provider.wsconnected && this.#state !== 'refused') {
+				this.provider.disconnect();
+				this.provider.connect();
+			}
 		};
 		// Leaving with changes the server has not confirmed: the browser asks first.
 		const beforeUnload = (event: BeforeUnloadEvent) => {

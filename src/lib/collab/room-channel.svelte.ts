@@ -26,6 +26,7 @@ export class RoomChannel {
 	#state = $state.raw<RoomState | null>(null);
 	#connected = $state(false);
 	#refused = $state<string | null>(null);
+	readonly #onOnline = () => this.#reconnectNow();
 
 	constructor(meetingId: string) {
 		this.meetingId = meetingId;
@@ -45,6 +46,7 @@ export class RoomChannel {
 		this.#socket.on('room:state', (state) => {
 			if (state.meetingId === meetingId) this.#state = state;
 		});
+		addEventListener('online', this.#onOnline);
 	}
 
 	/** The room's state; null until the first answer. */
@@ -94,7 +96,18 @@ export class RoomChannel {
 	}
 
 	destroy(): void {
+		removeEventListener('online', this.#onOnline);
 		this.#socket.disconnect();
+	}
+
+	/**
+	 * The browser is back online: connect now instead of at the end of the reconnection backoff (up
+	 * to 5 s). A restart also drops an attempt that hangs: socket.io waits 20 s for an attempt that
+	 * closes before it opens without an error event, which a cut network can produce.
+	 */
+	#reconnectNow(): void {
+		if (this.#socket.connected || this.#refused) return;
+		this.#socket.disconnect().connect();
 	}
 
 	#call(send: (ack: (result: Ack) => void) => void): Promise<void> {
