@@ -14,6 +14,11 @@ export default defineConfig({
 		sveltekit(),
 		verkostoDev()
 	],
+	server: {
+		// Not source: the dev database (written on every edit), test artefacts written while the
+		// suite drives this server (trace resources), the production build, scratch folders.
+		watch: { ignored: ['**/data/**', '**/test-results/**', '**/build/**', '**/tmp/**'] }
+	},
 	test: {
 		projects: [
 			{
