@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { CloseCode } from '../src/lib/protocol/close-codes.js';
 import { meetingIdPattern } from '../src/lib/protocol/yjs-messages.js';
 import { databasePath, type Config } from './config.js';
+import { Checkpointer } from './db/checkpointer.js';
 import { openDatabase, type Db } from './db/database.js';
 import { createLogger, type Logger } from './log.js';
 import { Accounts } from './accounts.js';
@@ -64,11 +65,21 @@ export class App {
 	readonly #yjs: YjsEndpoint;
 	readonly #engine;
 	#closing: Promise<void> | undefined;
+	/** Off the event loop: WAL checkpoints (none for an in-memory database). */
+	readonly #checkpointer: Checkpointer | undefined;
 
 	constructor(config: Config, log: Logger = createLogger(config.logLevel)) {
 		this.config = config;
 		this.log = log;
 		this.db = openDatabase(databasePath(config), { syncMode: config.syncMode });
+		if (config.dataDir !== ':memory:' && config.checkpointIntervalMs > 0) {
+			this.#checkpointer = new Checkpointer(this.db, {
+				file: databasePath(config),
+				syncMode: config.syncMode,
+				intervalMs: config.checkpointIntervalMs,
+				log
+			});
+		}
 		this.meetings = new MeetingRepository(this.db);
 		this.participants = new ParticipantRepository(this.db);
 		this.invites = new InviteRepository(this.db);
@@ -336,6 +347,7 @@ export class App {
 			await new Promise<void>((resolve) => this.io.close(() => resolve()));
 			await this.documents.shutdown(CloseCode.GoingAway, 'server shutting down');
 			this.#yjs.close();
+			await this.#checkpointer?.stop();
 			this.db.close();
 			this.log.info('stopped');
 		})();

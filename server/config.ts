@@ -28,6 +28,8 @@ export interface Config {
 	socketEventBurst: number;
 	/** `normal` survives a killed process; `full` also survives a power cut, at an fsync per commit. */
 	syncMode: 'normal' | 'full';
+	/** WAL checkpoints run on a thread of their own this often; 0 leaves them to SQLite (on commit). */
+	checkpointIntervalMs: number;
 	/** How long a personal invitation link stays valid. */
 	inviteTtlDays: number;
 	/** Sign-in attempts and invitation uses per client address in 15 minutes. */
@@ -48,6 +50,7 @@ const defaults: Config = {
 	compactAfterUpdates: 500,
 	maxBufferedBytes: 8 * 1024 * 1024,
 	syncMode: 'normal',
+	checkpointIntervalMs: 1000,
 	maxDocumentBytes: 32 * 1024 * 1024,
 	rateMessagesPerSecond: 60,
 	rateBurst: 240,
@@ -85,6 +88,7 @@ export function configFrom(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
 		compactAfterUpdates: int('COMPACT_AFTER_UPDATES', defaults.compactAfterUpdates),
 		maxBufferedBytes: int('MAX_BUFFERED_BYTES', defaults.maxBufferedBytes),
 		syncMode,
+		checkpointIntervalMs: int('CHECKPOINT_INTERVAL_MS', defaults.checkpointIntervalMs),
 		maxDocumentBytes: int('MAX_DOCUMENT_BYTES', defaults.maxDocumentBytes),
 		rateMessagesPerSecond: int('RATE_MESSAGES_PER_SECOND', defaults.rateMessagesPerSecond),
 		rateBurst: int('RATE_BURST', defaults.rateBurst),

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDataDir } from '../../tests/helpers/server.js';
+import { createLogger } from '../log.js';
+import { Checkpointer } from './checkpointer.js';
+import { openDatabase, type Db } from './database.js';
+
+const log = createLogger('silent');
+let dir: string;
+let db: Db;
+let checkpointer: Checkpointer | undefined;
+
+function open(): string {
+	dir = tempDataDir('verkosto-checkpoint-');
+	const file = path.join(dir, 'verkosto.sqlite');
+	db = openDatabase(file, { syncMode: 'normal' });
+	db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, data BLOB NOT NULL)');
+	return file;
+}
+
+const insert = (rows: number) => {
+	const statement = db.prepare('INSERT INTO t (data) VALUES (?)');
+	db.transaction(() => {
+		for (let i = 0; i < rows; i++) statement.run(Buffer.alloc(512, i));
+	})();
+};
+const autocheckpoint = () => db.pragma('wal_autocheckpoint', { simple: true });
+
+afterEach(async () => {
+	await checkpointer?.stop();
+	checkpointer = undefined;
+	if (db.open) db.close();
+	fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Checkpointer', () => {
+	it('takes checkpoints off the app connection and moves every WAL frame into the database while writes go on', async () => {
+		const file = open();
+		checkpointer = new Checkpointer(db, { file, syncMode: 'normal', intervalMs: 20, log });
+		expect(autocheckpoint()).toBe(0);
+		for (let i = 0; i < 50; i++) insert(20);
+		await expect.poll(() => checkpointer!.last?.log ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+		// The database file alone, without its WAL, holds every row: the frames were checkpointed.
+		const alone = path.join(dir, 'copy.sqlite');
+		const rowsInFileAlone = () => {
+			fs.copyFileSync(file, alone);
+			const copy = new Database(alone, { readonly: true });
+			try {
+				return (copy.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+			} finally {
+				copy.close();
+			}
+		};
+		await expect.poll(rowsInFileAlone, { timeout: 10_000 }).toBe(1000);
+		expect(checkpointer.last).toMatchObject({ busy: 0 });
+		expect(checkpointer.last!.checkpointed).toBe(checkpointer.last!.log);
+	});
+
+	it('gives checkpoints back to the connection when stopped, so the app closes as SQLite expects', async () => {
+		const file = open();
+		checkpointer = new Checkpointer(db, { file, syncMode: 'full', intervalMs: 1000, log });
+		expect(autocheckpoint()).toBe(0);
+		await checkpointer.stop();
+		expect(autocheckpoint()).toBe(1000);
+		// A second stop is the same stop.
+		await checkpointer.stop();
+	});
+
+	it('falls back to SQLite’s own checkpoints when the thread dies, and says so in the log', async () => {
+		const file = open();
+		const lines: string[] = [];
+		const listening = createLogger('error');
+		const capture = Object.assign(Object.create(listening), {
+			error: (_context: unknown, message: string) => lines.push(message)
+		}) as typeof log;
+		checkpointer = new Checkpointer(db, { file, syncMode: 'normal', intervalMs: 1000, log: capture });
+		await checkpointer.worker.terminate();
+		await expect.poll(autocheckpoint).toBe(1000);
+		expect(lines).toEqual([expect.stringMatching(/checkpoint thread stopped.*checkpoints by itself again/)]);
+		// Writes go on as before.
+		insert(10);
+		expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 10 });
+	});
+});

@@ -1,0 +1,106 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../log.js';
+import type { Db } from './database.js';
+
+/** What the last checkpoint did: WAL frames in the log, and how many of them are in the database. */
+export interface CheckpointResult {
+	busy: number;
+	log: number;
+	checkpointed: number;
+}
+
+export interface CheckpointerOptions {
+	/** The database file the app's connection has open (WAL mode). */
+	file: string;
+	syncMode: 'normal' | 'full';
+	intervalMs: number;
+	log: Logger;
+}
+
+// CommonJS, evaluated in the worker: it runs from source in dev and tests and from the bundle in
+// production alike, with no file of its own to build. The driver's path comes from this module.
+const workerSource = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('synchronous = ' + workerData.synchronous);
+const checkpoint = () => {
+	const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+	parentPort.postMessage({ busy: result.busy, log: result.log, checkpointed: result.checkpointed });
+};
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on('message', () => {
+	clearInterval(timer);
+	db.close();
+	parentPort.close();
+});
+`;
+
+/**
+ * Moves SQLite's WAL checkpoints off the event loop. By default the connection that commits a
+ * transaction which takes the WAL past 1,000 pages copies them into the database file and syncs
+ * it, there and then: on the thread that also relays every edit, a stall of several milliseconds
+ * about twice a second at 100 meetings × 8 clients (docs/performance.md). Here the app's connection
+ * never checkpoints (`wal_autocheckpoint = 0`) and a worker thread with its own connection runs a
+ * PASSIVE checkpoint every `intervalMs`, which waits for no reader or writer. Durability does not
+ * change: a commit is in the WAL either way, and the WAL is what recovery replays.
+ *
+ * If the worker fails, the app's connection checkpoints by itself again, as SQLite does by default.
+ */
+export class Checkpointer {
+	#worker: Worker;
+	#stopped: Promise<void> | undefined;
+	#last: CheckpointResult | null = null;
+	readonly #db: Db;
+
+	constructor(db: Db, options: CheckpointerOptions) {
+		this.#db = db;
+		db.pragma('wal_autocheckpoint = 0');
+		this.#worker = new Worker(workerSource, {
+			eval: true,
+			workerData: {
+				driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+				file: options.file,
+				synchronous: options.syncMode === 'full' ? 'FULL' : 'NORMAL',
+				intervalMs: options.intervalMs
+			}
+		});
+		// Never what keeps the process alive; close() still stops it in order.
+		this.#worker.unref();
+		this.#worker.on('message', (result: CheckpointResult) => {
+			this.#last = result;
+		});
+		let fellBack = false;
+		const fallBack = (reason: string, error?: unknown) => {
+			if (fellBack || this.#stopped || !db.open) return;
+			fellBack = true;
+			options.log.error({ err: error }, `the checkpoint thread ${reason}; the database connection checkpoints by itself again`);
+			db.pragma('wal_autocheckpoint = 1000');
+		};
+		this.#worker.on('error', (error) => fallBack('failed', error));
+		this.#worker.on('exit', (code) => fallBack(`stopped (exit code ${code})`));
+	}
+
+	/** The last checkpoint's result; null before the first one. */
+	get last(): CheckpointResult | null {
+		return this.#last;
+	}
+
+	/** The worker thread (for tests that end it the hard way). */
+	get worker(): Worker {
+		return this.#worker;
+	}
+
+	/** Stops the thread and closes its connection; the app's connection checkpoints when it closes. */
+	stop(): Promise<void> {
+		this.#stopped ??= new Promise<void>((resolve) => {
+			if (this.#worker.threadId === -1) return resolve();
+			this.#worker.once('exit', () => resolve());
+			this.#worker.postMessage('stop');
+		}).then(() => {
+			if (this.#db.open) this.#db.pragma('wal_autocheckpoint = 1000');
+		});
+		return this.#stopped;
+	}
+}
