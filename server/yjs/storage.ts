@@ -17,7 +17,7 @@ export interface StoredDocument {
  */
 export interface DocumentStore {
 	load(meetingId: string): Promise<StoredDocument>;
-	/** Appends one update to the log; resolves with its id once it is stored. */
+	/** Appends one update to the log; resolves with its id (ids increase within a meeting) once it is stored. */
 	append(meetingId: string, update: Uint8Array): Promise<number>;
 	/** Atomically replaces the snapshot and drops the logged updates with id ≤ `throughUpdateId`. */
 	compact(meetingId: string, snapshot: Uint8Array, throughUpdateId: number): Promise<void>;
@@ -60,7 +60,13 @@ export class SqliteDocumentStore implements DocumentStore {
 		this.#selectUpdates = db.prepare<[string], { id: number; data: Buffer }>(
 			'SELECT id, data FROM yjs_updates WHERE meeting_id = ? ORDER BY id'
 		);
-		this.#insertUpdate = db.prepare<[string, Uint8Array]>('INSERT INTO yjs_updates (meeting_id, data) VALUES (?, ?)');
+		// Ids count per meeting (migration 7): the next one after the meeting's last, found in its
+		// clustered key, so nothing else needs to remember it.
+		this.#insertUpdate = db.prepare<{ meetingId: string; data: Uint8Array }, { id: number }>(
+			`INSERT INTO yjs_updates (meeting_id, id, data)
+			 VALUES (:meetingId, (SELECT coalesce(max(id), 0) + 1 FROM yjs_updates WHERE meeting_id = :meetingId), :data)
+			 RETURNING id`
+		);
 		this.#upsertSnapshot = db.prepare<[string, Uint8Array, string]>(
 			`INSERT INTO yjs_snapshots (meeting_id, data, updated_at) VALUES (?, ?, ?)
 			 ON CONFLICT (meeting_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`
@@ -68,7 +74,7 @@ export class SqliteDocumentStore implements DocumentStore {
 		this.#deleteUpdates = db.prepare<[string, number]>('DELETE FROM yjs_updates WHERE meeting_id = ? AND id <= ?');
 		this.#countUpdates = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM yjs_updates WHERE meeting_id = ?');
 		this.#insertBatch = db.transaction((batch: PendingAppend[]) =>
-			batch.map((append) => Number(this.#insertUpdate.run(append.meetingId, append.update).lastInsertRowid))
+			batch.map((append) => this.#insertUpdate.get({ meetingId: append.meetingId, data: append.update })!.id)
 		);
 		this.#compact = db.transaction((meetingId: string, snapshot: Uint8Array, throughUpdateId: number) => {
 			this.#upsertSnapshot.run(meetingId, snapshot, new Date().toISOString());

@@ -151,15 +151,18 @@ describe('unload race', () => {
 			// A valid logged update, then a corrupt one.
 			const later = new Y.Doc();
 			questions(later).set('q2', 'Vem bokar nästa möte? (Ulla Öst)');
-			const insert = srv.app.db.prepare('INSERT INTO yjs_updates (meeting_id, data) VALUES (?, ?)');
-			insert.run(meeting.id, Buffer.from(Y.encodeStateAsUpdate(later)));
-			const corrupt = Number(insert.run(meeting.id, garbage).lastInsertRowid);
+			const insert = srv.app.db.prepare<[string, string, Buffer], { id: number }>(
+				`INSERT INTO yjs_updates (meeting_id, id, data)
+				 VALUES (?, (SELECT coalesce(max(id), 0) + 1 FROM yjs_updates WHERE meeting_id = ?), ?) RETURNING id`
+			);
+			insert.get(meeting.id, meeting.id, Buffer.from(Y.encodeStateAsUpdate(later)));
+			const corrupt = insert.get(meeting.id, meeting.id, garbage)!.id;
 			expect(updateLogLength(srv.app.db, meeting.id)).toBe(2);
 
 			await expectRefusedAndUntouched(meeting.id, meeting.cookie);
 			expect(updateLogLength(srv.app.db, meeting.id)).toBe(2);
 
-			srv.app.db.prepare('DELETE FROM yjs_updates WHERE id = ?').run(corrupt);
+			srv.app.db.prepare('DELETE FROM yjs_updates WHERE meeting_id = ? AND id = ?').run(meeting.id, corrupt);
 			const reader = await clients.connectSynced(meeting.id);
 			expect(questions(reader.doc).toJSON()).toEqual({
 				q1: 'Kuka soittaa Kelaan? (Elina Östman)',

@@ -4,6 +4,7 @@ import { sql as room } from './0003_room.js';
 import { sql as plan } from './0004_plan.js';
 import { sql as close } from './0005_close.js';
 import { sql as hashedSessions } from './0006_hashed_sessions.js';
+import { sql as updatesByMeeting } from './0007_updates_by_meeting.js';
 
 export interface Migration {
 	version: number;
@@ -21,5 +22,6 @@ export const migrations: readonly Migration[] = [
 	{ version: 3, name: 'room', sql: room },
 	{ version: 4, name: 'plan', sql: plan },
 	{ version: 5, name: 'close', sql: close },
-	{ version: 6, name: 'hashed_sessions', sql: hashedSessions }
+	{ version: 6, name: 'hashed_sessions', sql: hashedSessions },
+	{ version: 7, name: 'updates_by_meeting', sql: updatesByMeeting }
 ];
