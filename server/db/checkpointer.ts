@@ -59,6 +59,8 @@ export class Checkpointer {
 		db.pragma('wal_autocheckpoint = 0');
 		this.#worker = new Worker(workerSource, {
 			eval: true,
+			// Not the process's --import hooks (tsx, a benchmark's probe): the worker needs none.
+			execArgv: [],
 			workerData: {
 				driver: createRequire(import.meta.url).resolve('better-sqlite3'),
 				file: options.file,

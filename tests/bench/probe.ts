@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { isMainThread } from 'node:worker_threads';
 
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
@@ -57,14 +58,17 @@ const server = http.createServer((req, res) => {
 	res.writeHead(200, { 'content-type': 'application/json' });
 	res.end(JSON.stringify(report));
 });
-server.listen(0, '127.0.0.1', () => {
-	const address = server.address();
-	if (address && typeof address === 'object') process.stdout.write(`PROBE ${address.port}\n`);
-});
+// A worker thread inherits --import: only the main thread reports (its event loop is the one measured).
+if (isMainThread) {
+	server.listen(0, '127.0.0.1', () => {
+		const address = server.address();
+		if (address && typeof address === 'object') process.stdout.write(`PROBE ${address.port}\n`);
+	});
+}
 server.unref();
 
 const parent = Number(process.env.BENCH_PARENT_PID);
-if (parent > 0) {
+if (parent > 0 && isMainThread) {
 	setInterval(() => {
 		try {
 			process.kill(parent, 0);
