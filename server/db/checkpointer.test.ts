@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDataDir } from '../../tests/helpers/server.js';
@@ -66,6 +68,27 @@ describe('Checkpointer', () => {
 		expect(autocheckpoint()).toBe(1000);
 		// A second stop is the same stop.
 		await checkpointer.stop();
+	});
+
+	it('keeps a closing process alive until the thread has stopped and the database is closed', () => {
+		const file = open();
+		db.close();
+		// Nothing else keeps this process running: an unreferenced thread's exit would never be awaited.
+		const script = `
+			import Database from 'better-sqlite3';
+			import { Checkpointer } from ${JSON.stringify(fileURLToPath(new URL('./checkpointer.ts', import.meta.url)))};
+			const db = new Database(${JSON.stringify(file)});
+			const log = { error() {} };
+			await new Checkpointer(db, { file: ${JSON.stringify(file)}, syncMode: 'normal', intervalMs: 1000, log }).stop();
+			db.close();
+			console.log('closed');
+		`;
+		const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+			cwd: fileURLToPath(new URL('../..', import.meta.url)),
+			encoding: 'utf8',
+			timeout: 30_000
+		});
+		expect(output.trim()).toBe('closed');
 	});
 
 	it('falls back to SQLite’s own checkpoints when the thread dies, and says so in the log', async () => {

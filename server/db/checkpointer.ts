@@ -99,6 +99,9 @@ export class Checkpointer {
 		this.#stopped ??= new Promise<void>((resolve) => {
 			if (this.#worker.threadId === -1) return resolve();
 			this.#worker.once('exit', () => resolve());
+			// Held from here on: with nothing else left to run (a closing process), an unreferenced
+			// worker would let the process end before this resolves and the database closes.
+			this.#worker.ref();
 			this.#worker.postMessage('stop');
 		}).then(() => {
 			if (this.#db.open) this.#db.pragma('wal_autocheckpoint = 1000');
