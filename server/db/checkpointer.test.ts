@@ -60,6 +60,26 @@ describe('Checkpointer', () => {
 		expect(checkpointer.last!.checkpointed).toBe(checkpointer.last!.log);
 	});
 
+	it('keeps the WAL small while commits never stop', async () => {
+		const file = open();
+		checkpointer = new Checkpointer(db, { file, syncMode: 'normal', intervalMs: 50, catchUpFrames: 50, log });
+		const wal = () => fs.statSync(`${file}-wal`).size;
+		let largest = 0;
+		let commits = 0;
+		// About a commit a millisecond for 1.5 s, so a commit lands during every pass of the thread.
+		const until = performance.now() + 1500;
+		while (performance.now() < until) {
+			insert(2);
+			commits++;
+			largest = Math.max(largest, wal());
+			await new Promise((resolve) => setTimeout(resolve, 1));
+		}
+		// Unbounded, the log would hold every page of every commit (more than 4 MiB here); kept small,
+		// it holds what one interval adds on top of the catch-up bound of 50 frames.
+		expect(commits).toBeGreaterThan(500);
+		expect(largest).toBeLessThan(2 * 1024 * 1024);
+	});
+
 	it('gives checkpoints back to the connection when stopped, so the app closes as SQLite expects', async () => {
 		const file = open();
 		checkpointer = new Checkpointer(db, { file, syncMode: 'full', intervalMs: 1000, log });

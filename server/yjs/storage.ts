@@ -17,7 +17,11 @@ export interface StoredDocument {
  */
 export interface DocumentStore {
 	load(meetingId: string): Promise<StoredDocument>;
-	/** Appends one update to the log; resolves with its id (ids increase within a meeting) once it is stored. */
+	/**
+	 * Appends one update to the log; resolves with its id once it is stored. Ids increase within a
+	 * meeting's log and start over once a compaction has emptied it: one live document writes a
+	 * meeting's log at a time, in order, so `compact` never removes an update it has not seen.
+	 */
 	append(meetingId: string, update: Uint8Array): Promise<number>;
 	/** Atomically replaces the snapshot and drops the logged updates with id ≤ `throughUpdateId`. */
 	compact(meetingId: string, snapshot: Uint8Array, throughUpdateId: number): Promise<void>;
