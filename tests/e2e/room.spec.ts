@@ -48,8 +48,8 @@ async function cuttableNetwork(context: BrowserContext) {
 		});
 		pair.server.onClose((code, reason) => {
 			open.delete(pair);
-			// The app's close codes (4xxx) matter to the page; 1005 and 1006 cannot be sent.
-			void pair.page.close(code === 1000 || (code && code >= 3000) ? { code, reason } : {});
+			// A close event inside the page, with the server's code (the app's 4xxx codes matter there).
+			void pair.page.close({ code, reason });
 		});
 	});
 	return {
