@@ -32,8 +32,10 @@ const offlineQuestion = 'Riittääkö Kelan kuntoutusraha koko työkokeilun ajan
 async function cuttableNetwork(context: BrowserContext) {
 	let offline = false;
 	const open = new Set<{ page: WebSocketRoute; server: WebSocketRoute }>();
+	const refused: string[] = [];
 	await context.routeWebSocket(/\/(yjs|socket\.io)\b/, (page) => {
 		if (offline) {
+			refused.push(page.url());
 			void page.close({ code: 1001, reason: 'offline' });
 			return;
 		}
@@ -52,17 +54,27 @@ async function cuttableNetwork(context: BrowserContext) {
 			void pair.page.close({ code, reason });
 		});
 	});
+	const drop = async () => {
+		const pairs = [...open];
+		open.clear();
+		for (const { page, server } of pairs) {
+			await server.close({ code: 1001, reason: 'offline' });
+			await page.close({ code: 1001, reason: 'offline' });
+		}
+	};
 	return {
+		/** Connection attempts refused while cut, by URL. */
+		refused,
+		/** The network lost and found, as the browser notices it (`offline` and `online` events). */
 		async setOffline(value: boolean) {
 			offline = value;
 			await context.setOffline(value);
-			if (!value) return;
-			const pairs = [...open];
-			open.clear();
-			for (const { page, server } of pairs) {
-				await server.close({ code: 1001, reason: 'offline' });
-				await page.close({ code: 1001, reason: 'offline' });
-			}
+			if (value) await drop();
+		},
+		/** The connections lost while the browser still believes it is online: a phone in a pocket. */
+		async cutSilently(value: boolean) {
+			offline = value;
+			if (value) await drop();
 		}
 	};
 }
@@ -239,4 +251,35 @@ test('three contexts follow the agenda, see the client’s words as typed, a rem
 		await expect(roster.getByRole('listitem').filter({ hasText: clientName })).toHaveAttribute('data-online', 'true');
 		await expect(roster.getByRole('listitem').filter({ hasText: professionalName })).toHaveAttribute('data-online', 'true');
 	});
+});
+
+test('a participant whose connection died unnoticed gets the room back at once when the page is in view again', async ({
+	world
+}) => {
+	const coordinator = await world.account('Aino Mäkelä');
+	const meetingId = await world.meeting('Verkostotapaaminen – Jaana Å.', coordinator);
+	const deskContext = await world.signedIn(coordinator);
+	const invite = await world.invite(deskContext, meetingId, {
+		name: professionalName,
+		role: 'employment',
+		organisation: 'Työllisyyspalvelut, Jyväskylä',
+		presence: 'remote'
+	});
+	const professionalContext = await world.guest(invite.inviteUrl, professionalName);
+	const network = await cuttableNetwork(professionalContext);
+	const [desk, professional] = await Promise.all([openRoom(deskContext, meetingId), openRoom(professionalContext, meetingId)]);
+
+	await network.cutSilently(true);
+	await expect(syncStatus(professional)).toHaveAttribute('data-state', 'reconnecting');
+	await expect(professional.getByText(fi.room_offline_actions)).toBeVisible();
+	// socket.io has tried again and been refused: it now waits out its 20 s connect timeout.
+	await expect.poll(() => network.refused.some((url) => url.includes('/socket.io/'))).toBe(true);
+
+	// The connection is possible again, and the person looks at the page (a phone unlocked).
+	await network.cutSilently(false);
+	await professional.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+	await expect(syncStatus(professional)).toHaveAttribute('data-state', 'connected', { timeout: 5_000 });
+	await expect(professional.getByText(fi.room_offline_actions)).toHaveCount(0, { timeout: 5_000 });
+	await desk.getByRole('button', { name: fi.agenda_next }).click();
+	await expect(currentStep(professional)).toContainText(phaseName('client_voice'), { timeout: 5_000 });
 });

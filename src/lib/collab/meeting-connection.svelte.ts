@@ -69,15 +69,20 @@ export class MeetingConnection {
 		});
 
 		this.#online = navigator.onLine;
+		// Back online, or the page in view again (a phone unlocked): connect now, not at the end of the
+		// backoff (up to 5 s), and drop an attempt that may be hanging on the network that was lost.
+		const reconnectNow = () => {
+			if (!navigator.onLine || this.provider.wsconnected || this.#state === 'refused') return;
+			this.provider.disconnect();
+			this.provider.connect();
+		};
 		const onOnline = () => {
 			this.#online = navigator.onLine;
 			this.#update(this.provider.wsconnected);
-			// Back online: connect now, not at the end of the backoff (up to 5 s), and drop an attempt
-			// that may be hanging on the network that was lost.
-			if (this.#online && !this.provider.wsconnected && this.#state !== 'refused') {
-				this.provider.disconnect();
-				this.provider.connect();
-			}
+			reconnectNow();
+		};
+		const onVisible = () => {
+			if (document.visibilityState === 'visible') reconnectNow();
 		};
 		// Leaving with changes the server has not confirmed: the browser asks first.
 		const beforeUnload = (event: BeforeUnloadEvent) => {
@@ -86,7 +91,9 @@ export class MeetingConnection {
 		addEventListener('online', onOnline);
 		addEventListener('offline', onOnline);
 		addEventListener('beforeunload', beforeUnload);
+		document.addEventListener('visibilitychange', onVisible);
 		this.#cleanup.push(() => {
+			document.removeEventListener('visibilitychange', onVisible);
 			removeEventListener('online', onOnline);
 			removeEventListener('offline', onOnline);
 			removeEventListener('beforeunload', beforeUnload);

@@ -27,6 +27,9 @@ export class RoomChannel {
 	#connected = $state(false);
 	#refused = $state<string | null>(null);
 	readonly #onOnline = () => this.#reconnectNow();
+	readonly #onVisible = () => {
+		if (document.visibilityState === 'visible') this.#reconnectNow();
+	};
 
 	constructor(meetingId: string) {
 		this.meetingId = meetingId;
@@ -47,6 +50,8 @@ export class RoomChannel {
 			if (state.meetingId === meetingId) this.#state = state;
 		});
 		addEventListener('online', this.#onOnline);
+		// A phone that was locked or a tab in the background may have lost its connection unnoticed.
+		document.addEventListener('visibilitychange', this.#onVisible);
 	}
 
 	/** The room's state; null until the first answer. */
@@ -97,12 +102,13 @@ export class RoomChannel {
 
 	destroy(): void {
 		removeEventListener('online', this.#onOnline);
+		document.removeEventListener('visibilitychange', this.#onVisible);
 		this.#socket.disconnect();
 	}
 
 	/**
-	 * The browser is back online: connect now instead of at the end of the reconnection backoff (up
-	 * to 5 s). A restart also drops an attempt that hangs: socket.io waits 20 s for an attempt that
+	 * The browser is back online, or the page is in view again: connect now instead of at the end of
+	 * the reconnection backoff (up to 5 s). A restart also drops an attempt that hangs: socket.io waits 20 s for an attempt that
 	 * closes before it opens without an error event, which a cut network can produce.
 	 */
 	#reconnectNow(): void {
