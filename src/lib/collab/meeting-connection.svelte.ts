@@ -1,6 +1,7 @@
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { CloseCode, permanentCloseCodes } from '$lib/protocol/close-codes';
+import { onComeBack } from './come-back';
 import { ConfirmationTracker } from './confirmation';
 
 export type SyncState = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'refused';
@@ -69,20 +70,9 @@ export class MeetingConnection {
 		});
 
 		this.#online = navigator.onLine;
-		// Back online, or the page in view again (a phone unlocked): connect now, not at the end of the
-		// backoff (up to 5 s), and drop an attempt that may be hanging on the network that was lost.
-		const reconnectNow = () => {
-			if (!navigator.onLine || this.provider.wsconnected || this.#state === 'refused') return;
-			this.provider.disconnect();
-			this.provider.connect();
-		};
 		const onOnline = () => {
 			this.#online = navigator.onLine;
 			this.#update(this.provider.wsconnected);
-			reconnectNow();
-		};
-		const onVisible = () => {
-			if (document.visibilityState === 'visible') reconnectNow();
 		};
 		// Leaving with changes the server has not confirmed: the browser asks first.
 		const beforeUnload = (event: BeforeUnloadEvent) => {
@@ -91,9 +81,14 @@ export class MeetingConnection {
 		addEventListener('online', onOnline);
 		addEventListener('offline', onOnline);
 		addEventListener('beforeunload', beforeUnload);
-		document.addEventListener('visibilitychange', onVisible);
+		// Restarted, the provider also drops an attempt that may hang on the network that was lost.
+		const stopListening = onComeBack(() => {
+			if (!navigator.onLine || this.provider.wsconnected || this.#state === 'refused') return;
+			this.provider.disconnect();
+			this.provider.connect();
+		});
 		this.#cleanup.push(() => {
-			document.removeEventListener('visibilitychange', onVisible);
+			stopListening();
 			removeEventListener('online', onOnline);
 			removeEventListener('offline', onOnline);
 			removeEventListener('beforeunload', beforeUnload);

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Phase, RoomState } from '$lib/protocol/agenda';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '$lib/protocol/events';
+import { onComeBack } from './come-back';
 
 type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -26,10 +27,7 @@ export class RoomChannel {
 	#state = $state.raw<RoomState | null>(null);
 	#connected = $state(false);
 	#refused = $state<string | null>(null);
-	readonly #onOnline = () => this.#reconnectNow();
-	readonly #onVisible = () => {
-		if (document.visibilityState === 'visible') this.#reconnectNow();
-	};
+	readonly #stopListening: () => void;
 
 	constructor(meetingId: string) {
 		this.meetingId = meetingId;
@@ -49,9 +47,7 @@ export class RoomChannel {
 		this.#socket.on('room:state', (state) => {
 			if (state.meetingId === meetingId) this.#state = state;
 		});
-		addEventListener('online', this.#onOnline);
-		// A phone that was locked or a tab in the background may have lost its connection unnoticed.
-		document.addEventListener('visibilitychange', this.#onVisible);
+		this.#stopListening = onComeBack(() => this.#reconnectNow());
 	}
 
 	/** The room's state; null until the first answer. */
@@ -101,15 +97,13 @@ export class RoomChannel {
 	}
 
 	destroy(): void {
-		removeEventListener('online', this.#onOnline);
-		document.removeEventListener('visibilitychange', this.#onVisible);
+		this.#stopListening();
 		this.#socket.disconnect();
 	}
 
 	/**
-	 * The browser is back online, or the page is in view again: connect now instead of at the end of
-	 * the reconnection backoff (up to 5 s). A restart also drops an attempt that hangs: socket.io waits 20 s for an attempt that
-	 * closes before it opens without an error event, which a cut network can produce.
+	 * Connects now (see `onComeBack`). A restart also drops an attempt that hangs: socket.io waits 20 s
+	 * for an attempt that closes before it opens without an error event, which a cut network can produce.
 	 */
 	#reconnectNow(): void {
 		if (this.#socket.connected || this.#refused) return;
