@@ -66,7 +66,8 @@ describe('Checkpointer', () => {
 		const wal = () => fs.statSync(`${file}-wal`).size;
 		let largest = 0;
 		let commits = 0;
-		// About a commit a millisecond for 1.5 s, so a commit lands during every pass of the thread.
+		// About a commit a millisecond for 1.5 s, so a commit lands during every pass of the thread. The
+		// timer paces the writes like a busy meeting day; it waits for nothing.
 		const until = performance.now() + 1500;
 		while (performance.now() < until) {
 			insert(2);

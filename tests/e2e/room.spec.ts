@@ -13,6 +13,12 @@ const phaseName = (phase: (typeof phases)[number]) => fi[`phase_${phase}`];
 
 const clientName = 'Sanna Häkkinen';
 const professionalName = 'Pekka Östergård';
+const remoteProfessional = {
+	name: professionalName,
+	role: 'employment',
+	organisation: 'Työllisyyspalvelut, Jyväskylä',
+	presence: 'remote'
+} as const;
 // Invented words only (STYLE.md 9).
 const clientWords = 'Haluaisin palata työhön syksyllä, ensin neljä tuntia päivässä.';
 const clientMore = ' Selkä kipeytyy, jos seison pitkään.';
@@ -111,12 +117,7 @@ test('three contexts follow the agenda, see the client’s words as typed, a rem
 	const meetingId = await world.meeting('Verkostotapaaminen – Sanna H.', coordinator);
 	const deskContext = await world.signedIn(coordinator);
 	const clientInvite = await world.invite(deskContext, meetingId, { name: clientName, role: 'client', presence: 'room' });
-	const professionalInvite = await world.invite(deskContext, meetingId, {
-		name: professionalName,
-		role: 'employment',
-		organisation: 'Työllisyyspalvelut, Jyväskylä',
-		presence: 'remote'
-	});
+	const professionalInvite = await world.invite(deskContext, meetingId, remoteProfessional);
 	const professionalContext = await world.guest(professionalInvite.inviteUrl, professionalName);
 	const professionalNetwork = await cuttableNetwork(professionalContext);
 	const [desk, client, professional] = await Promise.all([
@@ -259,12 +260,7 @@ test('a participant whose connection died unnoticed gets the room back at once w
 	const coordinator = await world.account('Aino Mäkelä');
 	const meetingId = await world.meeting('Verkostotapaaminen – Jaana Å.', coordinator);
 	const deskContext = await world.signedIn(coordinator);
-	const invite = await world.invite(deskContext, meetingId, {
-		name: professionalName,
-		role: 'employment',
-		organisation: 'Työllisyyspalvelut, Jyväskylä',
-		presence: 'remote'
-	});
+	const invite = await world.invite(deskContext, meetingId, remoteProfessional);
 	const professionalContext = await world.guest(invite.inviteUrl, professionalName);
 	const network = await cuttableNetwork(professionalContext);
 	const [desk, professional] = await Promise.all([openRoom(deskContext, meetingId), openRoom(professionalContext, meetingId)]);
