@@ -148,7 +148,7 @@ export class YjsConnection implements Peer {
 					break;
 				}
 				this.#doc
-					.receiveUpdate(this, message.update)
+					.receiveUpdate(this, message.update, message.structs)
 					.catch((error: unknown) => this.#fail('update', error))
 					.finally(done);
 				break;

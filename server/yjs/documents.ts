@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import type { DocumentStore } from './storage.js';
 import { CloseCode } from '../../src/lib/protocol/close-codes.js';
 import { encodeAwareness, encodeAwarenessEntries, encodeUpdate, ProtocolError, type AwarenessEntry } from './messages.js';
-import { maxTypeDepth, typeDepthAfter } from './nesting.js';
+import { maxTypeDepth, structsOf, typeDepthAfter, type Struct } from './nesting.js';
 
 /** Awareness clients one connection may speak for (a stock provider announces one: its document's). */
 export const maxAwarenessClientsPerPeer = 8;
@@ -56,6 +56,7 @@ const maxUpdatesPerBatch = 64;
 interface IncomingUpdate {
 	peer: Peer;
 	update: Uint8Array;
+	structs: readonly Struct[];
 	resolve: () => void;
 	reject: (error: unknown) => void;
 }
@@ -199,11 +200,12 @@ export class LiveDocument {
 	 * Updates that arrive while the document is busy wait together and are stored as one batch (one
 	 * transaction with the rest of the turn's writes, server/yjs/storage.ts), then applied and relayed
 	 * in arrival order: a burst from one client costs one commit, not one turn of the event loop each.
+	 * `structs` is the update decoded, when the caller has decoded it already (server/yjs/messages.ts).
 	 */
-	receiveUpdate(peer: Peer, update: Uint8Array): Promise<void> {
+	receiveUpdate(peer: Peer, update: Uint8Array, structs: readonly Struct[] = structsOf(update)): Promise<void> {
 		this.#options.hooks?.onUpdateReceived?.();
 		return new Promise((resolve, reject) => {
-			this.#incoming.push({ peer, update, resolve, reject });
+			this.#incoming.push({ peer, update, structs, resolve, reject });
 			if (!this.#storeQueued) this.#queueStore();
 		});
 	}
@@ -246,8 +248,8 @@ export class LiveDocument {
 				if (max !== undefined && bytes + incoming.update.byteLength > max) {
 					throw new DocumentTooLargeError(this.meetingId, bytes + incoming.update.byteLength);
 				}
-				const before = accepted.map((a) => a.update);
-				if (typeDepthAfter(this.doc, incoming.update, maxTypeDepth, before) > maxTypeDepth) {
+				const before = accepted.map((a) => a.structs);
+				if (typeDepthAfter(this.doc, incoming.structs, maxTypeDepth, before) > maxTypeDepth) {
 					throw new ProtocolError(CloseCode.MalformedMessage, `shared types nested deeper than ${maxTypeDepth} levels`);
 				}
 			} catch (error) {

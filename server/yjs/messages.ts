@@ -3,12 +3,7 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { CloseCode } from '../../src/lib/protocol/close-codes.js';
 import { MessageType, SyncMessageType } from '../../src/lib/protocol/yjs-messages.js';
-
-/**
- * A throw-away document for trying an update. A fixed guid skips Yjs's random uuid, which costs
- * about ten times the rest of the constructor, on every update (docs/performance.md).
- */
-const scratchDoc = () => new Y.Doc({ guid: 'verkosto-scratch' });
+import type { Struct } from './nesting.js';
 
 /** One decoded awareness entry: the state is `null` when the peer removed it. */
 export interface AwarenessEntry {
@@ -20,7 +15,7 @@ export interface AwarenessEntry {
 /** A message from a peer, fully decoded and validated before anything acts on it. */
 export type InboundMessage =
 	| { type: 'sync-step-1'; stateVector: Uint8Array }
-	| { type: 'update'; update: Uint8Array; empty: boolean }
+	| { type: 'update'; update: Uint8Array; empty: boolean; structs: Struct[] }
 	| { type: 'awareness'; update: Uint8Array; entries: AwarenessEntry[] }
 	| { type: 'query-awareness' };
 
@@ -93,28 +88,63 @@ function parseSync(decoder: decoding.Decoder): InboundMessage {
 			} catch (cause) {
 				throw malformed('invalid Yjs update', cause);
 			}
-			const empty = decoded.structs.length === 0 && decoded.ds.clients.size === 0;
+			const structs = decoded.structs as Struct[];
+			const empty = structs.length === 0 && decoded.ds.clients.size === 0;
 			// Subdocuments are not part of the document model (docs/document-model.md), and Yjs holds one
 			// in memory at about 140 times its encoded size: refused, like any other malformed update.
-			if (decoded.structs.some((struct) => struct instanceof Y.Item && struct.content instanceof Y.ContentDoc)) {
+			if (structs.some((struct) => struct instanceof Y.Item && struct.content instanceof Y.ContentDoc)) {
 				throw malformed('subdocuments are not part of the meeting document');
 			}
-			// Y.decodeUpdate accepts some updates that Y.applyUpdate then throws on (an item whose origin
-			// is itself, for one). Logged before it is applied, such an update would make every later
-			// load of the meeting fail (tests/integration/bad-input.test.ts), so it is tried on a scratch
-			// document first. Missing dependencies do not throw (they wait as pending structs); in
-			// fuzzing, every update that threw on a live document also threw on an empty one.
-			if (!empty) {
-				try {
-					Y.applyUpdate(scratchDoc(), payload);
-				} catch (cause) {
-					throw malformed('Yjs update cannot be applied', cause);
-				}
-			}
-			return { type: 'update', update: payload, empty };
+			checkApplicable(structs, decoded.ds, payload);
+			return { type: 'update', update: payload, empty, structs };
 		}
 		default:
 			throw malformed(`unknown sync message type ${syncType}`);
+	}
+}
+
+/**
+ * Refuses an update that decodes but that Y.applyUpdate would throw on. Logged before it is applied,
+ * such an update would make every later load of the meeting fail, so the check comes before storage.
+ *
+ * Yjs integrates a struct only once its client's earlier clocks are in the document, and then throws
+ * on a reference it cannot resolve. References to other clients are safe: one that is not there yet
+ * keeps the struct pending. References to the struct's own client are looked up at once, so they must
+ * be to clocks before the struct's: an item is written after its neighbours and its parent, so Yjs
+ * never makes another. Deletions it cannot apply yet it keeps, re-encoded in a format that throws on
+ * an empty range and garbles unsorted ones; Yjs writes each client's ranges sorted, apart and non-empty.
+ * (tests/integration/bad-input.test.ts)
+ *
+ * A struct at clock 0 is also tried on an empty document, which integrates exactly those (it keeps
+ * every other struct pending), to catch what else fuzzing finds in a client's first update. Doing that
+ * for every update cost more CPU than storing it (docs/performance.md).
+ */
+function checkApplicable(structs: Struct[], deletions: ReturnType<typeof Y.decodeUpdate>['ds'], payload: Uint8Array): void {
+	let first = false;
+	for (const struct of structs) {
+		const { client, clock } = struct.id;
+		if (clock === 0) first = true;
+		if (!(struct instanceof Y.Item)) continue;
+		const parent = struct.parent instanceof Y.ID ? struct.parent : null;
+		for (const ref of [struct.origin, struct.rightOrigin, parent]) {
+			if (ref !== null && ref.client === client && ref.clock >= clock) {
+				throw malformed(`item ${client}:${clock} refers to ${client}:${ref.clock}, which is not before it`);
+			}
+		}
+	}
+	for (const [client, ranges] of deletions.clients) {
+		let end = 0;
+		for (const { clock, len } of ranges) {
+			if (len <= 0 || clock < end) throw malformed(`deleted ranges of client ${client} are empty, unsorted or overlapping`);
+			end = clock + len;
+		}
+	}
+	if (!first) return;
+	try {
+		// A fixed guid skips Yjs's random uuid.
+		Y.applyUpdate(new Y.Doc({ guid: 'verkosto-scratch' }), payload);
+	} catch (cause) {
+		throw malformed('Yjs update cannot be applied', cause);
 	}
 }
 

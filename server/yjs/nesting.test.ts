@@ -1,7 +1,7 @@
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { maxTypeDepth, typeDepthAfter } from './nesting.js';
+import { maxTypeDepth, structsOf, typeDepthAfter } from './nesting.js';
 
 /** The updates a document emits while `edit` runs, one per transaction. */
 function updatesOf(doc: Y.Doc, edit: () => void): Uint8Array[] {
@@ -54,19 +54,19 @@ describe('typeDepthAfter', () => {
 		const first = itemAfter(0, 1);
 		const second = itemAfter(1, 0);
 		expect(Y.decodeUpdate(second).structs).toHaveLength(1);
-		expect(typeDepthAfter(new Y.Doc(), second, maxTypeDepth, [first])).toBeLessThanOrEqual(maxTypeDepth);
+		expect(typeDepthAfter(new Y.Doc(), structsOf(second), maxTypeDepth, [structsOf(first)])).toBeLessThanOrEqual(maxTypeDepth);
 		// The same circle through the document's pending structs, across two clients: Yjs keeps both
 		// pending; the check must end as well.
 		const doc = new Y.Doc();
 		Y.applyUpdate(doc, itemAfter(0, 0, 5, 6));
 		expect(doc.store.pendingStructs).not.toBeNull();
-		expect(typeDepthAfter(doc, itemAfter(0, 0, 6, 5))).toBeLessThanOrEqual(maxTypeDepth);
+		expect(typeDepthAfter(doc, structsOf(itemAfter(0, 0, 6, 5)))).toBeLessThanOrEqual(maxTypeDepth);
 	});
 
 	it('is 0 for an update that creates no shared type', () => {
 		const doc = new Y.Doc();
 		const [update] = updatesOf(doc, () => doc.getText('clientVoice').insert(0, 'Haluan palata töihin.'));
-		expect(typeDepthAfter(new Y.Doc(), update!)).toBe(0);
+		expect(typeDepthAfter(new Y.Doc(), structsOf(update!))).toBe(0);
 	});
 
 	it('measures the document model (a goal, its text and its GAS levels) at 2', () => {
@@ -80,7 +80,7 @@ describe('typeDepthAfter', () => {
 				goal.set('gas', new Y.Map());
 			});
 		}).map((update) => {
-			const depth = typeDepthAfter(live, update);
+			const depth = typeDepthAfter(live, structsOf(update));
 			Y.applyUpdate(live, update);
 			return depth;
 		});
@@ -95,17 +95,17 @@ describe('typeDepthAfter', () => {
 				for (let i = 0; i < 500; i++) list.insert(i, [new Y.Map()]);
 			})
 		);
-		expect(typeDepthAfter(new Y.Doc(), update!)).toBe(1);
+		expect(typeDepthAfter(new Y.Doc(), structsOf(update!))).toBe(1);
 	});
 
 	it('finds a chain thousands of levels deep in one update', () => {
-		expect(typeDepthAfter(new Y.Doc(), chain(3000)[0]!)).toBeGreaterThan(maxTypeDepth);
+		expect(typeDepthAfter(new Y.Doc(), structsOf(chain(3000)[0]!))).toBeGreaterThan(maxTypeDepth);
 	});
 
 	it('adds the depth a type already has in the live document', () => {
 		const live = new Y.Doc();
 		const depths = chain(100, 20).map((update) => {
-			const depth = typeDepthAfter(live, update);
+			const depth = typeDepthAfter(live, structsOf(update));
 			if (depth <= maxTypeDepth) Y.applyUpdate(live, update);
 			return depth;
 		});
@@ -118,7 +118,7 @@ describe('typeDepthAfter', () => {
 		const live = new Y.Doc();
 		const pieces = chain(100, 20).reverse();
 		const depths = pieces.map((update) => {
-			const depth = typeDepthAfter(live, update);
+			const depth = typeDepthAfter(live, structsOf(update));
 			if (depth <= maxTypeDepth) Y.applyUpdate(live, update);
 			return depth;
 		});

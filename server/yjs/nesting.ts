@@ -12,7 +12,11 @@ import * as Y from 'yjs';
  */
 export const maxTypeDepth = 32;
 
-type Struct = Y.Item | Y.GC | Y.Skip;
+/** A decoded struct of an update (`Y.decodeUpdate(update).structs`). */
+export type Struct = Y.Item | Y.GC | Y.Skip;
+/** The structs of an update, as `typeDepthAfter` takes them. */
+export const structsOf = (update: Uint8Array): Struct[] => Y.decodeUpdate(update).structs as Struct[];
+
 /** Where an item sits: in a root type (''), in the type held by the item with this id, or unknown. */
 type ParentRef = '' | Y.ID | null;
 
@@ -20,7 +24,7 @@ type ParentRef = '' | Y.ID | null;
 class StructIndex {
 	readonly #byClient = new Map<number, Struct[]>();
 
-	add(structs: Struct[]): void {
+	add(structs: readonly Struct[]): void {
 		for (const struct of structs) {
 			let list = this.#byClient.get(struct.id.client);
 			if (!list) this.#byClient.set(struct.id.client, (list = []));
@@ -48,20 +52,24 @@ class StructIndex {
 const holdsType = (struct: Struct): struct is Y.Item => struct instanceof Y.Item && struct.content instanceof Y.ContentType;
 
 /**
- * How deep the deepest shared type that `update` creates would sit in `doc` (0 when it creates none).
- * Counts the document's pending structs as well, so a chain sent in pieces whose parents arrive last
- * is measured whole, and so does `before`, updates to be applied just before this one. Stops counting a
- * little past `limit`.
+ * How deep the deepest shared type that an update creates would sit in `doc` (0 when it creates none),
+ * given the update's decoded `structs`. Counts the document's pending structs as well, so a chain sent
+ * in pieces whose parents arrive last is measured whole, and so does `before`, the structs of updates
+ * to be applied just before this one. Stops counting a little past `limit`.
  */
-export function typeDepthAfter(doc: Y.Doc, update: Uint8Array, limit = maxTypeDepth, before: readonly Uint8Array[] = []): number {
-	const structs = Y.decodeUpdate(update).structs as Struct[];
+export function typeDepthAfter(
+	doc: Y.Doc,
+	structs: readonly Struct[],
+	limit = maxTypeDepth,
+	before: readonly (readonly Struct[])[] = []
+): number {
 	const types = structs.filter(holdsType);
 	if (types.length === 0) return 0;
 	const index = new StructIndex();
 	index.add(structs);
 	// Updates accepted just before this one and not applied yet (the document stores a batch first and
 	// applies it after): their types are this update's possible parents.
-	for (const earlier of before) index.add(Y.decodeUpdate(earlier).structs as Struct[]);
+	for (const earlier of before) index.add(earlier);
 	const pending = doc.store.pendingStructs;
 	if (pending) {
 		const waiting = Y.decodeUpdateV2(pending.update).structs as Struct[];

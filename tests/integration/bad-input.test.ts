@@ -196,6 +196,52 @@ describe('bad input on the Yjs endpoint', () => {
 		);
 	});
 
+	it('an update whose item refers to a later clock of its own client closes with 4400 and is never logged', async () => {
+		// Continues a's own client exactly where the live document stands, so the live document would
+		// integrate it at once (an empty one keeps it pending): the item's left neighbour is a clock
+		// that client has not written, which Y.applyUpdate throws on after the update was stored.
+		const client = a.doc.clientID;
+		const clock = Y.getState(srv.app.documents.get(meetingId)!.doc.store, client);
+		const forward = (offset: number) => {
+			const encoder = new Y.UpdateEncoderV1();
+			encoding.writeVarUint(encoder.restEncoder, 1); // one client
+			encoding.writeVarUint(encoder.restEncoder, 1); // one struct
+			encoder.writeClient(client);
+			encoding.writeVarUint(encoder.restEncoder, clock);
+			const origin = Y.createID(client, clock + offset);
+			new Y.Item(Y.createID(client, clock), null, origin, null, null, null, null, new Y.ContentString('ä')).write(encoder, 0);
+			encoding.writeVarUint(encoder.restEncoder, 0); // no deletions
+			return encoder.toUint8Array();
+		};
+		await expectHarmless([CloseCode.MalformedMessage], () => sendEach([updateFrame(forward(0)), updateFrame(forward(5))]));
+	});
+
+	it('deletions that are empty or out of order close with 4400 and are never logged', async () => {
+		// Yjs keeps deletions of clocks it has not seen yet, re-encoded in a format that throws on an
+		// empty range (after the update was stored) and garbles ranges out of order.
+		const client = a.doc.clientID;
+		const clock = Y.getState(srv.app.documents.get(meetingId)!.doc.store, client);
+		const deletions = (...ranges: [number, number][]) => {
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, 0); // no structs
+			encoding.writeVarUint(encoder, 1); // deletions of one client
+			encoding.writeVarUint(encoder, client);
+			encoding.writeVarUint(encoder, ranges.length);
+			for (const [start, length] of ranges) {
+				encoding.writeVarUint(encoder, start);
+				encoding.writeVarUint(encoder, length);
+			}
+			return encoding.toUint8Array(encoder);
+		};
+		await expectHarmless([CloseCode.MalformedMessage], () =>
+			sendEach([
+				updateFrame(deletions([clock + 10, 0])),
+				updateFrame(deletions([clock + 20, 2], [clock + 10, 2])),
+				updateFrame(deletions([clock + 10, 5], [clock + 12, 5]))
+			])
+		);
+	});
+
 	it('a valid message followed by trailing bytes closes with 4400', async () => {
 		await expectHarmless([CloseCode.MalformedMessage], () =>
 			sendEach([
