@@ -69,6 +69,8 @@ export class YjsConnection implements Peer {
 	/** Bytes received and queued in the document but not processed yet. */
 	#queuedBytes = 0;
 	#closed = false;
+	/** Whether the peer has sent an awareness message yet (its first may announce a returning client). */
+	#spokeAwareness = false;
 
 	constructor(ws: WebSocket, doc: LiveDocument, options: ConnectionOptions) {
 		this.id = options.id;
@@ -111,7 +113,9 @@ export class YjsConnection implements Peer {
 			this.close(error.code, closeReasons[error.code]);
 			return;
 		}
-		if (message.type === 'awareness' && this.#doc.onlyRepeatsOthers(this, message.entries)) {
+		const firstAwareness = message.type === 'awareness' && !this.#spokeAwareness;
+		if (message.type === 'awareness') this.#spokeAwareness = true;
+		if (message.type === 'awareness' && this.#doc.onlyRepeatsOthers(this, message.entries, firstAwareness)) {
 			// Dropped at the door, neither queued nor counted: the stock provider repeats every presence
 			// change it receives, so counting repeats would close a peer for the others' activity
 			// (tests/integration/faults.test.ts).
@@ -158,7 +162,7 @@ export class YjsConnection implements Peer {
 					break;
 				}
 				this.#doc
-					.receiveAwareness(this, withServerIdentity(message.entries, this.identity))
+					.receiveAwareness(this, withServerIdentity(message.entries, this.identity), firstAwareness)
 					.catch((error: unknown) => this.#fail('awareness', error))
 					.finally(done);
 				break;
@@ -186,10 +190,16 @@ export class YjsConnection implements Peer {
 		});
 	}
 
+	/**
+	 * Closes the connection and leaves the document at once: a peer the server refuses stops speaking
+	 * for its presence now, not when the closing handshake ends, so a connection that replaces it can
+	 * announce the same clients (tests/integration/fuzz.test.ts reconnects right after each refusal).
+	 */
 	close(code: number, reason: string): void {
 		if (this.#closed) return;
 		this.#closed = true;
 		this.#ws.close(code, reason);
+		this.#doc.detach(this);
 	}
 
 	#fail(step: string, error: unknown): void {

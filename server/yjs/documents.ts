@@ -302,11 +302,14 @@ export class LiveDocument {
 
 	/**
 	 * Applies a peer's awareness entries; awareness is presence, never stored. A peer may only set or
-	 * remove the states of client ids it announced first, never another peer's.
+	 * remove the states of client ids it announced first, never another peer's. `first` is true for the
+	 * connection's first awareness message, whatever became of it (see `#speaksFor`).
 	 */
-	receiveAwareness(peer: Peer, entries: AwarenessEntry[]): Promise<void> {
+	receiveAwareness(peer: Peer, entries: AwarenessEntry[], first = false): Promise<void> {
 		return this.run(() => {
-			const first = peer.awarenessClients.size === 0;
+			// Queued before its peer left: a peer gone must not announce clients again, or nobody could
+			// speak for them until Awareness's timeout.
+			if (!this.#peers.has(peer)) return;
 			const own = entries.filter((entry) => this.#speaksFor(peer, entry, first));
 			if (own.length === 0) return;
 			const announced = new Set(own.filter((entry) => !this.#awarenessOwners.has(entry.clientId)).map((entry) => entry.clientId));
@@ -335,9 +338,12 @@ export class LiveDocument {
 	 * Whether a peer's awareness entry is the peer's to make. Never for a client another peer
 	 * announced. For a client nobody speaks for now: not a removal (it changes nothing, but Awareness
 	 * would keep a record of it as long as the document is loaded: unbounded memory from one message);
-	 * and, after the peer's first announcement, only a state newer than the last one seen — the stock
-	 * provider repeats every presence change it receives, and a repeat of a client that has just left
-	 * must not bring it back as this peer's.
+	 * and, after the connection's first awareness message, only a state newer than the last one seen —
+	 * the stock provider repeats every presence change it receives, and a repeat of a client that has
+	 * just left must not bring it back as this peer's. "First" is the connection's first message, not
+	 * "while the peer speaks for nobody": a provider whose own state Awareness never took (the initial
+	 * state at clock 0) speaks for nobody, and its repeats took over clients whose connection had just
+	 * closed, so their next connection could not speak for them (tests/integration/fuzz.test.ts).
 	 */
 	#speaksFor(peer: Peer, entry: AwarenessEntry, first: boolean): boolean {
 		const owner = this.#awarenessOwners.get(entry.clientId);
@@ -353,8 +359,7 @@ export class LiveDocument {
 	 * repeat): the stock provider sends on every awareness change it receives, so most of what it
 	 * sends repeats other peers' presence, and those are dropped without counting against its limit.
 	 */
-	onlyRepeatsOthers(peer: Peer, entries: AwarenessEntry[]): boolean {
-		const first = peer.awarenessClients.size === 0;
+	onlyRepeatsOthers(peer: Peer, entries: AwarenessEntry[], first = false): boolean {
 		return !entries.some((entry) => this.#speaksFor(peer, entry, first));
 	}
 

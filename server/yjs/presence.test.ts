@@ -94,6 +94,30 @@ describe('presence in a live document', () => {
 		expect(staying.awarenessClients).toEqual(new Set([8]));
 	});
 
+	it('a peer that speaks for nobody cannot take over a departed client by repeating it', async () => {
+		const live = await liveDocument();
+		const leaving = new TestPeer('leaving');
+		const silent = new TestPeer('silent');
+		live.attach(leaving);
+		live.attach(silent);
+		// A stock provider that never set a state of its own sends the initial one (clock 0), which
+		// Awareness does not take: it speaks for no client.
+		await live.receiveAwareness(silent, [state(8, 0)], true);
+		expect(silent.awarenessClients.size).toBe(0);
+		await live.receiveAwareness(leaving, [state(7, 4)], true);
+		live.detach(leaving);
+		expect(live.onlyRepeatsOthers(silent, [state(7, 4)])).toBe(true);
+		await live.receiveAwareness(silent, [state(7, 4)]);
+		expect(live.awareness.getStates().has(7)).toBe(false);
+
+		// So client 7's next connection speaks for it again, at the clock it goes on with.
+		const returning = new TestPeer('returning');
+		live.attach(returning);
+		await live.receiveAwareness(returning, [state(7, 5)], true);
+		expect(returning.awarenessClients).toEqual(new Set([7]));
+		expect(live.awareness.meta.get(7)?.clock).toBe(5);
+	});
+
 	it('a client that returns after its connection ended is present again at once, with the next clock', async () => {
 		const live = await liveDocument();
 		const before = new TestPeer('before');
@@ -107,7 +131,7 @@ describe('presence in a live document', () => {
 		// The stock provider announces the clock it had; the server has seen that clock already.
 		const after = new TestPeer('after');
 		live.attach(after);
-		await live.receiveAwareness(after, [state(7, 4)]);
+		await live.receiveAwareness(after, [state(7, 4)], true);
 		expect(live.awareness.getStates().get(7)).toEqual({ cursor: 0 });
 		expect(live.awareness.meta.get(7)?.clock).toBe(5);
 
