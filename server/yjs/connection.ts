@@ -1,9 +1,11 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode, closeReasons } from '../../src/lib/protocol/close-codes.js';
 import type { Logger } from '../log.js';
 import { DocumentTooLargeError, DocumentUnavailableError, isStorageFull, type LiveDocument, type Peer } from './documents.js';
 import { defaultLimits, TokenBucket, type ConnectionLimits } from './limits.js';
+import type { HeldWrites } from './held-writes.js';
 import {
 	encodeAwareness,
 	encodeSyncStep1,
@@ -49,6 +51,8 @@ export interface ConnectionOptions {
 	/** A peer whose unsent data exceeds this is closed with 1013 (a slow consumer). */
 	maxBufferedBytes: number;
 	limits?: ConnectionLimits;
+	/** The websocket's own socket, and what holds its writes until a batch of work is done (held-writes.ts). */
+	writes?: { socket: Duplex; held: HeldWrites };
 }
 
 /**
@@ -64,6 +68,7 @@ export class YjsConnection implements Peer {
 	readonly #log: Logger;
 	readonly #maxBufferedBytes: number;
 	readonly #limits: ConnectionLimits;
+	readonly #writes: ConnectionOptions['writes'];
 	readonly #updates: TokenBucket;
 	readonly #awareness: TokenBucket;
 	/** Bytes received and queued in the document but not processed yet. */
@@ -80,6 +85,7 @@ export class YjsConnection implements Peer {
 		this.#log = options.log;
 		this.#maxBufferedBytes = options.maxBufferedBytes;
 		this.#limits = options.limits ?? defaultLimits;
+		this.#writes = options.writes;
 		this.#updates = new TokenBucket(this.#limits.updatesPerSecond, this.#limits.updateBurst);
 		this.#awareness = new TokenBucket(this.#limits.awarenessPerSecond, this.#limits.awarenessBurst);
 	}
@@ -185,6 +191,7 @@ export class YjsConnection implements Peer {
 			this.close(CloseCode.TryAgainLater, closeReasons[CloseCode.TryAgainLater]);
 			return;
 		}
+		this.#writes?.held.hold(this.#writes.socket, message.byteLength);
 		this.#ws.send(message, { binary: true }, (error) => {
 			if (error) this.#log.debug({ err: error }, 'send failed');
 		});

@@ -6,6 +6,7 @@ import { CloseCode, closeReasons } from '../../src/lib/protocol/close-codes.js';
 import type { Logger } from '../log.js';
 import type { DocumentRegistry } from './documents.js';
 import { YjsConnection, type PeerIdentity } from './connection.js';
+import { HeldWrites } from './held-writes.js';
 import type { ConnectionLimits } from './limits.js';
 
 export type AuthorizeVerdict = { ok: true; identity: PeerIdentity } | { ok: false; code: CloseCode };
@@ -39,6 +40,7 @@ export class YjsEndpoint {
 	readonly #alive = new WeakSet<WebSocket>();
 	readonly #heartbeat: NodeJS.Timeout;
 	#pendingUpgrades = 0;
+	readonly #held = new HeldWrites();
 
 	constructor(options: YjsEndpointOptions) {
 		this.#options = options;
@@ -65,7 +67,7 @@ export class YjsEndpoint {
 			.then(
 				(verdict) => {
 					if (socket.destroyed) return;
-					this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, meetingId, verdict));
+					this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, socket, meetingId, verdict));
 				},
 				(error: unknown) => {
 					this.#options.log.error({ err: error, meetingId }, 'authorization failed');
@@ -74,7 +76,7 @@ export class YjsEndpoint {
 			);
 	}
 
-	#open(ws: WebSocket, meetingId: string, verdict: AuthorizeVerdict): void {
+	#open(ws: WebSocket, socket: Duplex, meetingId: string, verdict: AuthorizeVerdict): void {
 		const id = randomUUID();
 		const log = this.#options.log.child({ meetingId, connectionId: id });
 		this.#options.onConnectionCountChange?.(this.#wss.clients.size);
@@ -92,7 +94,8 @@ export class YjsEndpoint {
 			log: log.child({ participantId: verdict.identity.participantId }),
 			maxBufferedBytes: this.#options.maxBufferedBytes,
 			identity: verdict.identity,
-			limits: this.#options.limits
+			limits: this.#options.limits,
+			writes: { socket, held: this.#held }
 		});
 		doc.attach(connection);
 		const unregister = this.#options.onOpen?.(connection);

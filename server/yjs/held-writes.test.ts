@@ -1,0 +1,96 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HeldWrites } from './held-writes.js';
+
+let server: Server | undefined;
+const sockets: Socket[] = [];
+
+afterEach(async () => {
+	for (const socket of sockets.splice(0)) socket.destroy();
+	await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+	server = undefined;
+});
+
+/** A loopback TCP pair: what the server side receives is collected as text. */
+async function pair(): Promise<{ socket: Socket; received: () => string }> {
+	let text = '';
+	const accepted = new Promise<void>((resolve) => {
+		server = createServer((incoming) => {
+			sockets.push(incoming);
+			incoming.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+			resolve();
+		});
+	});
+	await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+	const address = server!.address() as { port: number };
+	const socket = connect(address.port, '127.0.0.1');
+	sockets.push(socket);
+	await new Promise<void>((resolve) => socket.once('connect', resolve));
+	await accepted;
+	return { socket, received: () => text };
+}
+
+const afterCurrentWork = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('HeldWrites', () => {
+	it("holds a socket's writes while the current work runs and lets them go once it is done", async () => {
+		const { socket, received } = await pair();
+		const held = new HeldWrites();
+		held.hold(socket, 10);
+		socket.write('Äänekoski ');
+		await Promise.resolve(); // a microtask of the same work: still held
+		held.hold(socket, 10);
+		socket.write('ja Åbo');
+		expect(socket.writableCorked).toBe(1);
+		expect(socket.writableLength).toBeGreaterThan(0);
+		expect(held.size).toBe(1);
+
+		await afterCurrentWork();
+		expect(socket.writableCorked).toBe(0);
+		expect(held.size).toBe(0);
+		await expect.poll(received).toBe('Äänekoski ja Åbo');
+	});
+
+	it('lets a socket go at once rather than hold more than its limit, in order', async () => {
+		const { socket, received } = await pair();
+		const held = new HeldWrites(16);
+		held.hold(socket, 6);
+		socket.write('pieni ');
+		held.hold(socket, 20);
+		expect(socket.writableCorked).toBe(0);
+		socket.write('iso viesti, yli rajan');
+		expect(held.size).toBe(0);
+		held.hold(socket, 20); // too large to hold at all
+		expect(socket.writableCorked).toBe(0);
+		socket.write(' ja toinen');
+		await expect.poll(received).toBe('pieni iso viesti, yli rajan ja toinen');
+	});
+
+	it('holds again in the next batch of work', async () => {
+		const { socket, received } = await pair();
+		const held = new HeldWrites();
+		held.hold(socket, 10);
+		socket.write('yksi ');
+		await afterCurrentWork();
+		held.hold(socket, 10);
+		socket.write('kaksi');
+		expect(socket.writableCorked).toBe(1);
+		await afterCurrentWork();
+		expect(socket.writableCorked).toBe(0);
+		await expect.poll(received).toBe('yksi kaksi');
+	});
+
+	it('lets an ended socket finish writing, and a destroyed one go without an error', async () => {
+		const ending = await pair();
+		const destroyed = await pair();
+		const held = new HeldWrites();
+		held.hold(ending.socket, 10);
+		held.hold(destroyed.socket, 10);
+		ending.socket.end('hei då');
+		destroyed.socket.write('never sent');
+		destroyed.socket.destroy();
+		await afterCurrentWork();
+		expect(held.size).toBe(0);
+		await expect.poll(ending.received).toBe('hei då');
+	});
+});
