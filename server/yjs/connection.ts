@@ -119,13 +119,14 @@ export class YjsConnection implements Peer {
 			this.close(error.code, closeReasons[error.code]);
 			return;
 		}
-		const firstAwareness = message.type === 'awareness' && !this.#spokeAwareness;
-		if (message.type === 'awareness') this.#spokeAwareness = true;
-		if (message.type === 'awareness' && this.#doc.onlyRepeatsOthers(this, message.entries, firstAwareness)) {
+		let firstAwareness = false;
+		if (message.type === 'awareness') {
+			firstAwareness = !this.#spokeAwareness;
+			this.#spokeAwareness = true;
 			// Dropped at the door, neither queued nor counted: the stock provider repeats every presence
 			// change it receives, so counting repeats would close a peer for the others' activity
 			// (tests/integration/faults.test.ts).
-			return;
+			if (this.#doc.onlyRepeatsOthers(this, message.entries, firstAwareness)) return;
 		}
 		const bucket = message.type === 'update' ? this.#updates : message.type === 'awareness' ? this.#awareness : null;
 		if (bucket && !bucket.take()) {

@@ -241,6 +241,8 @@ export class LiveDocument {
 			return;
 		}
 		const accepted: IncomingUpdate[] = [];
+		/** The structs of `accepted`, for the nesting check of the updates after them. */
+		const before: (readonly Struct[])[] = [];
 		let bytes = this.#storedBytes;
 		const max = this.#options.maxDocumentBytes;
 		for (const incoming of batch) {
@@ -248,7 +250,6 @@ export class LiveDocument {
 				if (max !== undefined && bytes + incoming.update.byteLength > max) {
 					throw new DocumentTooLargeError(this.meetingId, bytes + incoming.update.byteLength);
 				}
-				const before = accepted.map((a) => a.structs);
 				if (typeDepthAfter(this.doc, incoming.structs, maxTypeDepth, before) > maxTypeDepth) {
 					throw new ProtocolError(CloseCode.MalformedMessage, `shared types nested deeper than ${maxTypeDepth} levels`);
 				}
@@ -258,6 +259,7 @@ export class LiveDocument {
 			}
 			bytes += incoming.update.byteLength;
 			accepted.push(incoming);
+			before.push(incoming.structs);
 		}
 		if (accepted.length === 0) return;
 

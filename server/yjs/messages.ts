@@ -103,6 +103,9 @@ function parseSync(decoder: decoding.Decoder): InboundMessage {
 	}
 }
 
+/** True when `ref` is a clock of `id`'s own client at or after `id`: one Yjs cannot resolve yet. */
+const notBefore = (ref: Y.ID | null, id: Y.ID) => ref !== null && ref.client === id.client && ref.clock >= id.clock;
+
 /**
  * Refuses an update that decodes but that Y.applyUpdate would throw on. Logged before it is applied,
  * such an update would make every later load of the meeting fail, so the check comes before storage.
@@ -125,11 +128,9 @@ function checkApplicable(structs: Struct[], deletions: ReturnType<typeof Y.decod
 		const { client, clock } = struct.id;
 		if (clock === 0) first = true;
 		if (!(struct instanceof Y.Item)) continue;
-		const parent = struct.parent instanceof Y.ID ? struct.parent : null;
-		for (const ref of [struct.origin, struct.rightOrigin, parent]) {
-			if (ref !== null && ref.client === client && ref.clock >= clock) {
-				throw malformed(`item ${client}:${clock} refers to ${client}:${ref.clock}, which is not before it`);
-			}
+		const { origin, rightOrigin, parent } = struct;
+		if (notBefore(origin, struct.id) || notBefore(rightOrigin, struct.id) || (parent instanceof Y.ID && notBefore(parent, struct.id))) {
+			throw malformed(`item ${client}:${clock} refers to a clock of its own client that is not before it`);
 		}
 	}
 	for (const [client, ranges] of deletions.clients) {
