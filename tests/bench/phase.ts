@@ -22,6 +22,7 @@ import {
 } from './measure.js';
 import type { BenchOptions } from './options.js';
 import type { ProbeReport } from './probe.js';
+import { watchGc, type GcPauses } from './gc-pauses.js';
 import type { BenchServer, RunningServer } from './servers.js';
 
 export interface PhaseResult {
@@ -56,6 +57,8 @@ export interface PhaseResult {
 	server: {
 		cpuPercentOfCore: number;
 		loopDelayMs: ProbeReport['loopDelay'];
+		/** Garbage-collection pauses during the window (absent when the probe did not answer). */
+		gc?: GcPauses;
 		/** Bytes the server caused to be written to storage per second (/proc/<pid>/io write_bytes). */
 		diskWriteBytesPerSecond: number;
 		/** write-family system calls per second (sockets included). */
@@ -83,6 +86,7 @@ export interface PhaseResult {
 	generator: {
 		cpuPercentOfCore: number;
 		loopDelayMs: { p50: number; p99: number; max: number };
+		gc: GcPauses;
 	};
 	machineBusyPercent: number;
 	/** CPU used by everything else on the machine during the window (% of one core): the noise. */
@@ -196,6 +200,7 @@ export async function runPhase(
 
 		// The measured window.
 		const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+		const generatorGc = watchGc();
 		const metricsBefore = await scrape(running.metricsUrl, log);
 		await probe(`${running.probeUrl}?reset`, log);
 		const windowStart = performance.now();
@@ -222,6 +227,8 @@ export async function runPhase(
 		const generatorCpu = process.cpuUsage(generatorCpuBefore);
 		const machineAfter = machineCpuTicks();
 		loopDelay.disable();
+		const generatorGcPauses = generatorGc.read();
+		generatorGc.stop();
 		clearInterval(rssSampler);
 		rssSampler = undefined;
 		// No edits after the window: what is still queued drains, and every edit of the window reaches the log
@@ -295,6 +302,7 @@ export async function runPhase(
 			server: {
 				cpuPercentOfCore: (serverCpuSeconds / windowSeconds) * 100,
 				loopDelayMs: serverProbe?.loopDelay ?? noProbe,
+				gc: serverProbe?.gc,
 				diskWriteBytesPerSecond: (ioAfter.writeBytes - ioBefore.writeBytes) / windowSeconds,
 				writeCallsPerSecond: (ioAfter.writeCalls - ioBefore.writeCalls) / windowSeconds
 			},
@@ -317,7 +325,8 @@ export async function runPhase(
 					p50: loopDelay.percentile(50) / 1e6,
 					p99: loopDelay.percentile(99) / 1e6,
 					max: loopDelay.max / 1e6
-				}
+				},
+				gc: generatorGcPauses
 			},
 			machineBusyPercent: ((machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total)) * 100,
 			otherCpuPercentOfCore: 0,

@@ -8,9 +8,12 @@
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
+import { watchGc, type GcPauses } from './gc-pauses.js';
 
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
+
+const gcPauses = watchGc();
 
 export interface ProbeReport {
 	pid: number;
@@ -23,6 +26,8 @@ export interface ProbeReport {
 	cpuSystemMicros: number;
 	/** Event-loop delay since the last reset, milliseconds. */
 	loopDelay: { p50: number; p99: number; max: number };
+	/** Pauses since the last reset (not counting the collections `?gc` forces for this report). */
+	gc: GcPauses;
 	gcRan: boolean;
 }
 
@@ -31,6 +36,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const server = http.createServer((req, res) => {
 	const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 	let gcRan = false;
+	const gcSinceReset = gcPauses.read();
 	if (url.searchParams.has('gc') && gc) {
 		gc();
 		gc();
@@ -52,9 +58,13 @@ const server = http.createServer((req, res) => {
 			p99: loopDelay.percentile(99) / 1e6,
 			max: loopDelay.max / 1e6
 		},
+		gc: gcSinceReset,
 		gcRan
 	};
-	if (url.searchParams.has('reset')) loopDelay.reset();
+	if (url.searchParams.has('reset')) {
+		loopDelay.reset();
+		gcPauses.reset();
+	}
 	res.writeHead(200, { 'content-type': 'application/json' });
 	res.end(JSON.stringify(report));
 });

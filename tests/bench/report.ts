@@ -27,6 +27,9 @@ export interface ServerSummary {
 	cpuPercentOfCore: number;
 	serverLoopDelayP99Ms: number;
 	serverLoopDelayMaxMs: number;
+	/** Garbage-collection pause time per second of window (median of rounds) and the longest pause. */
+	serverGcMsPerSecond: number;
+	serverGcMaxMs: number;
 	diskWriteBytesPerSecond: number;
 	heapPerMeetingBytes: number;
 	rssPerMeetingBytes: number;
@@ -35,6 +38,7 @@ export interface ServerSummary {
 	connectSeconds: number;
 	generatorCpuPercent: number;
 	generatorLoopDelayP99Ms: number;
+	generatorGcMsPerSecond: number;
 	machineBusyPercent: number;
 	otherCpuPercentOfCore: number;
 	storage?: { writes: number; meanMs: number; p50Ms?: number; p99Ms?: number; p50BucketMs?: number; p99BucketMs?: number };
@@ -111,6 +115,10 @@ export function summarizeServer(
 		serverLoopDelayMaxMs: ((maxes) => (maxes.length > 0 ? Math.max(...maxes) : NaN))(
 			results.map((r) => r.server.loopDelayMs.max).filter(Number.isFinite)
 		),
+		serverGcMsPerSecond: med((r) => (r.server.gc ? r.server.gc.totalMs / r.windowSeconds : NaN)),
+		serverGcMaxMs: ((maxes) => (maxes.length > 0 ? Math.max(...maxes) : NaN))(
+			results.flatMap((r) => (r.server.gc ? [r.server.gc.maxMs] : []))
+		),
 		diskWriteBytesPerSecond: med((r) => r.server.diskWriteBytesPerSecond),
 		heapPerMeetingBytes: med((r) => r.memory.perMeeting.heapUsed),
 		rssPerMeetingBytes: med((r) => r.memory.perMeeting.rss),
@@ -119,6 +127,8 @@ export function summarizeServer(
 		connectSeconds: med((r) => r.connectSeconds),
 		generatorCpuPercent: med((r) => r.generator.cpuPercentOfCore),
 		generatorLoopDelayP99Ms: med((r) => r.generator.loopDelayMs.p99),
+		// Older result files have no GC figures: NaN, shown as such.
+		generatorGcMsPerSecond: med((r) => (r.generator.gc ? r.generator.gc.totalMs / r.windowSeconds : NaN)),
 		machineBusyPercent: med((r) => r.machineBusyPercent),
 		otherCpuPercentOfCore: med((r) => r.otherCpuPercentOfCore),
 		storage
@@ -141,6 +151,7 @@ export function ratios(a: ServerSummary, b: ServerSummary): Record<string, numbe
 		awarenessP50: r(a.awarenessLatencyMs?.p50, b.awarenessLatencyMs?.p50),
 		awarenessP99: r(a.awarenessLatencyMs?.p99, b.awarenessLatencyMs?.p99),
 		cpu: r(a.cpuPercentOfCore, b.cpuPercentOfCore),
+		gc: r(a.serverGcMsPerSecond, b.serverGcMsPerSecond),
 		heapPerMeeting: r(a.heapPerMeetingBytes, b.heapPerMeetingBytes),
 		rssPerMeeting: r(a.rssDuringWindowPerMeetingBytes, b.rssDuringWindowPerMeetingBytes)
 	};
@@ -222,6 +233,11 @@ const summaryRows: Row[] = [
 	{ label: 'Missing deliveries: edits / awareness; disconnects', value: (s) => `${s.editsMissing} / ${s.awarenessMissing}; ${s.disconnects}` },
 	{ label: 'Server CPU (% of one core)', value: (s) => pct(s.cpuPercentOfCore), ratio: 'cpu' },
 	{ label: 'Server event-loop delay p99; max', value: (s) => `${ms(s.serverLoopDelayP99Ms)} ms; ${ms(s.serverLoopDelayMaxMs, 0)} ms` },
+	{
+		label: 'Server GC pauses (ms per s of window); longest',
+		value: (s) => `${ms(s.serverGcMsPerSecond, 1)} ms/s; ${ms(s.serverGcMaxMs, 1)} ms`,
+		ratio: 'gc'
+	},
 	{ label: 'Server disk writes (/proc/PID/io write_bytes)', value: (s) => `${(s.diskWriteBytesPerSecond / 2 ** 20).toFixed(2)} MiB/s` },
 	{ label: 'Heap per meeting (after GC, loaded − idle) / K', value: (s) => kib(s.heapPerMeetingBytes), ratio: 'heapPerMeeting' },
 	{ label: 'RSS per meeting (during window − idle) / K', value: (s) => kib(s.rssDuringWindowPerMeetingBytes), ratio: 'rssPerMeeting' },
@@ -235,7 +251,10 @@ const summaryRows: Row[] = [
 		value: (s) => (s.storage ? `≤ ${us(s.storage.p50BucketMs)} / ≤ ${us(s.storage.p99BucketMs)}; ${us(s.storage.meanMs)}` : '–')
 	},
 	{ label: 'Time for all K×M clients to connect and sync', value: (s) => `${s.connectSeconds.toFixed(1)} s` },
-	{ label: 'Load generator CPU; its event-loop delay p99', value: (s) => `${pct(s.generatorCpuPercent)}; ${ms(s.generatorLoopDelayP99Ms, 1)} ms` },
+	{
+		label: 'Load generator CPU; its event-loop delay p99; its GC pauses',
+		value: (s) => `${pct(s.generatorCpuPercent)}; ${ms(s.generatorLoopDelayP99Ms, 1)} ms; ${ms(s.generatorGcMsPerSecond, 1)} ms/s`
+	},
 	{ label: 'Whole machine busy (all cores = 100 %)', value: (s) => pct(s.machineBusyPercent) },
 	{ label: 'CPU of other processes on the machine (% of one core)', value: (s) => pct(s.otherCpuPercentOfCore) }
 ];
