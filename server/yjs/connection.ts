@@ -15,6 +15,8 @@ import {
 	type AwarenessEntry
 } from './messages.js';
 
+const binaryFrame = { binary: true } as const;
+
 /** Caret colours for remote participants: dark enough for text contrast on white (WCAG AA). */
 const palette = ['#1d4ed8', '#b91c1c', '#047857', '#7c3aed', '#b45309', '#0e7490', '#be185d', '#4d7c0f'];
 
@@ -193,9 +195,9 @@ export class YjsConnection implements Peer {
 			return;
 		}
 		this.#writes?.held.hold(this.#writes.socket, message.byteLength);
-		this.#ws.send(message, { binary: true }, (error) => {
-			if (error) this.#log.debug({ err: error }, 'send failed');
-		});
+		// No callback: a failed write errors the socket, and ws closes the connection (logged on close).
+		// A closure per send, held until the kernel took the bytes, was garbage for the old generation.
+		this.#ws.send(message, binaryFrame);
 	}
 
 	/**

@@ -2,18 +2,18 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HeldWrites } from './held-writes.js';
 
-let server: Server | undefined;
+const servers: Server[] = [];
 const sockets: Socket[] = [];
 
 afterEach(async () => {
 	for (const socket of sockets.splice(0)) socket.destroy();
-	await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-	server = undefined;
+	await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
 });
 
 /** A loopback TCP pair: what the server side receives is collected as text. */
 async function pair(): Promise<{ socket: Socket; received: () => string }> {
 	let text = '';
+	let server!: Server;
 	const accepted = new Promise<void>((resolve) => {
 		server = createServer((incoming) => {
 			sockets.push(incoming);
@@ -21,8 +21,9 @@ async function pair(): Promise<{ socket: Socket; received: () => string }> {
 			resolve();
 		});
 	});
-	await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-	const address = server!.address() as { port: number };
+	servers.push(server);
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const address = server.address() as { port: number };
 	const socket = connect(address.port, '127.0.0.1');
 	sockets.push(socket);
 	await new Promise<void>((resolve) => socket.once('connect', resolve));
@@ -64,6 +65,28 @@ describe('HeldWrites', () => {
 		expect(socket.writableCorked).toBe(0);
 		socket.write(' ja toinen');
 		await expect.poll(received).toBe('pieni iso viesti, yli rajan ja toinen');
+	});
+
+	it('holds a socket again after letting it go in the same batch, and lets it go once', async () => {
+		const { socket, received } = await pair();
+		const other = await pair();
+		const held = new HeldWrites(16);
+		held.hold(socket, 6);
+		socket.write('Vöyri ');
+		held.hold(other.socket, 6);
+		other.socket.write('Närpes');
+		held.hold(socket, 20); // over the limit: let go
+		socket.write('och Nykarleby ');
+		held.hold(socket, 6); // held again, in the same batch
+		socket.write('på väg');
+		expect(socket.writableCorked).toBe(1);
+		expect(held.size).toBe(2);
+		await afterCurrentWork();
+		expect(socket.writableCorked).toBe(0);
+		expect(other.socket.writableCorked).toBe(0);
+		expect(held.size).toBe(0);
+		await expect.poll(received).toBe('Vöyri och Nykarleby på väg');
+		await expect.poll(other.received).toBe('Närpes');
 	});
 
 	it('holds again in the next batch of work', async () => {
