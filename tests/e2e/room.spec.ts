@@ -193,6 +193,9 @@ test('three contexts follow the agenda, see the client’s words as typed, a rem
 		await expect(syncStatus(professional)).toHaveText(fi.sync_offline);
 		// The room's decisions cannot arrive either, and the page says so.
 		await expect(professional.getByText(fi.room_offline_actions)).toBeVisible();
+		// A room action needs the server: it is refused at once, and the page says so in its language.
+		await professional.getByRole('button', { name: fi.hands_lower }).click();
+		await expect(professional.getByRole('alert').filter({ hasText: fi.room_error_offline })).toBeVisible();
 		await voice(professional).click();
 		await professional.keyboard.press('ControlOrMeta+End');
 		await professional.keyboard.press('Enter');
@@ -233,6 +236,9 @@ test('three contexts follow the agenda, see the client’s words as typed, a rem
 		// The server has confirmed storing every change made offline: nothing is left to warn about.
 		await expect(professional.locator('[data-pending]')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
 		await expect(professional.getByText(fi.room_offline_actions)).toHaveCount(0);
+		// The refused action's notice goes with the lost connection; the hand was never lowered.
+		await expect(professional.getByText(fi.room_error_offline)).toHaveCount(0);
+		await expect(professional.getByRole('button', { name: fi.hands_lower })).toBeVisible();
 		await expect(screen.getByRole('region', { name: fi.questions_heading })).toContainText(offlineQuestion);
 	});
 

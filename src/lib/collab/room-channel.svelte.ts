@@ -4,6 +4,10 @@ import type { Ack, ClientToServerEvents, ServerToClientEvents } from '$lib/proto
 import { onComeBack } from './come-back';
 
 type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type TimedSocket = ReturnType<RoomSocket['timeout']>;
+
+/** How long an action waits for the server's acknowledgement. */
+const actionTimeoutMs = 10_000;
 
 /** A refused or failed room action, with the server's code and message. */
 export class RoomActionError extends Error {
@@ -65,30 +69,30 @@ export class RoomChannel {
 	}
 
 	setPhase(phase: Phase): Promise<void> {
-		return this.#call((ack) => this.#socket.emit('room:phase', { meetingId: this.meetingId, phase }, ack));
+		return this.#call((socket, ack) => socket.emit('room:phase', { meetingId: this.meetingId, phase }, ack));
 	}
 
 	setHand(raised: boolean): Promise<void> {
-		return this.#call((ack) => this.#socket.emit('room:hand', { meetingId: this.meetingId, raised }, ack));
+		return this.#call((socket, ack) => socket.emit('room:hand', { meetingId: this.meetingId, raised }, ack));
 	}
 
 	lowerHand(participantId: string): Promise<void> {
-		return this.#call((ack) => this.#socket.emit('room:lower-hand', { meetingId: this.meetingId, participantId }, ack));
+		return this.#call((socket, ack) => socket.emit('room:lower-hand', { meetingId: this.meetingId, participantId }, ack));
 	}
 
 	giveTurn(participantId: string | null): Promise<void> {
-		return this.#call((ack) => this.#socket.emit('room:turn', { meetingId: this.meetingId, participantId }, ack));
+		return this.#call((socket, ack) => socket.emit('room:turn', { meetingId: this.meetingId, participantId }, ack));
 	}
 
 	clearHands(): Promise<void> {
-		return this.#call((ack) => this.#socket.emit('room:clear-hands', { meetingId: this.meetingId }, ack));
+		return this.#call((socket, ack) => socket.emit('room:clear-hands', { meetingId: this.meetingId }, ack));
 	}
 
 	/** The server's Yjs snapshot of the document (null when it is not loaded). */
 	snapshot(): Promise<Uint8Array | null> {
 		return new Promise((resolve, reject) => {
 			if (!this.#socket.connected) return reject(new RoomActionError('offline', 'Not connected.'));
-			this.#socket.timeout(10_000).emit('doc:snapshot', { meetingId: this.meetingId }, (error, result) => {
+			this.#socket.timeout(actionTimeoutMs).emit('doc:snapshot', { meetingId: this.meetingId }, (error, result) => {
 				if (error) return reject(new RoomActionError('timeout', 'The server did not answer.'));
 				if (!result.ok) return reject(new RoomActionError(result.error.code, result.error.message));
 				resolve(result.snapshot ? new Uint8Array(result.snapshot) : null);
@@ -110,10 +114,19 @@ export class RoomChannel {
 		this.#socket.disconnect().connect();
 	}
 
-	#call(send: (ack: (result: Ack) => void) => void): Promise<void> {
+	/**
+	 * Sends one action and settles with the server's acknowledgement. Without one within 10 s (the
+	 * connection died after the action left) it fails as `timeout`, so the page can say so instead of
+	 * waiting for ever; the action may still have been done, and the room's state shows whether it was.
+	 */
+	#call(send: (socket: TimedSocket, ack: (error: Error | null, result: Ack) => void) => void): Promise<void> {
 		return new Promise((resolve, reject) => {
 			if (!this.#socket.connected) return reject(new RoomActionError('offline', 'Not connected.'));
-			send((result) => (result.ok ? resolve() : reject(new RoomActionError(result.error.code, result.error.message))));
+			send(this.#socket.timeout(actionTimeoutMs), (error, result) => {
+				if (error) reject(new RoomActionError('timeout', 'The server did not answer.'));
+				else if (result.ok) resolve();
+				else reject(new RoomActionError(result.error.code, result.error.message));
+			});
 		});
 	}
 }
