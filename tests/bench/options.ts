@@ -34,6 +34,12 @@ export interface BenchOptions {
 	verkostoDir: string;
 	/** Write a V8 CPU profile of each server child to tmp/bench/profiles/ (node --cpu-prof). */
 	profile: boolean;
+	/**
+	 * Sample, in each server child, what it allocates during each measured window that lives on into
+	 * the old generation and is freed by a full collection (V8's sampling heap profiler), into
+	 * tmp/bench/profiles/.
+	 */
+	heapProfile: boolean;
 	/** What to measure: the load (K×M), joining with a long history, the room page in a browser. */
 	parts: string[];
 	/** Join: updates written into the meeting before a fresh client joins. */
@@ -72,6 +78,7 @@ const defaults: BenchOptions = {
 	verkostoCommit: '',
 	verkostoDir: '',
 	profile: false,
+	heapProfile: false,
 	parts: [...parts],
 	history: 5_000,
 	joins: 3,
@@ -141,6 +148,10 @@ export const usage = `npm run bench -- [options]
   --profile            write CPU profiles of each server child to tmp/bench/profiles/<server>-<time>/
                        (node --cpu-prof; one file per thread, the largest is the main thread);
                        summarize one with: npx tsx tests/bench/profile-summary.ts FILE
+  --heap-profile       sample what each server allocates in each measured window that reaches the old
+                       generation and dies there (V8's sampling heap profiler), into
+                       tmp/bench/profiles/<server>-<phase>.heapprofile; summarize one with:
+                       npx tsx tests/bench/heap-summary.ts FILE
   --render FILE        measure nothing: print the report of an earlier results JSON (with --write-docs,
                        write it into docs/performance.md)
   --write-docs / --no-write-docs
@@ -208,6 +219,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
 			options.profile = true;
 			continue;
 		}
+		if (arg === '--heap-profile') {
+			options.heapProfile = true;
+			continue;
+		}
 		if (arg === '--scale' || arg.startsWith('--scale=')) {
 			const raw = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
 			if (raw === undefined) throw new Error('--scale needs a value');
@@ -263,6 +278,7 @@ export function commandFor(o: BenchOptions): string {
 		if (!same) extra.push(`${name} ${Array.isArray(value) ? value.join(',') : String(value)}`);
 	}
 	if (o.profile) extra.push('--profile');
+	if (o.heapProfile) extra.push('--heap-profile');
 	if (extra.length > 0) command.push('--', ...extra);
 	return command.join(' ');
 }

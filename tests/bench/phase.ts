@@ -234,7 +234,8 @@ export async function runPhase(
 		// No edits after the window: what is still queued drains, and every edit of the window reaches the log
 		// (and the storage histogram) by the time the server answers.
 		load.stopEditing();
-		const serverProbe = await probe(running.probeUrl, log);
+		// With --heap-profile, this report also ends the window's heap profile (probe.ts).
+		const serverProbe = await probe(options.heapProfile ? `${running.probeUrl}?heap-profile=${server.key}-${sequence}` : running.probeUrl, log);
 		const metricsAfter = await scrape(running.metricsUrl, log);
 		await sleep(options.drainS * 1000);
 		const loaded = await probe(`${running.probeUrl}?gc`, log);

@@ -5,7 +5,9 @@
  * It prints `PROBE <port>` on stdout. It also ends the process if the benchmark that started it is gone,
  * so a killed benchmark leaves no server behind.
  */
+import fs from 'node:fs';
 import http from 'node:http';
+import inspector from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 import { watchGc, type GcPauses } from './gc-pauses.js';
@@ -14,6 +16,38 @@ const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 
 const gcPauses = watchGc();
+
+/**
+ * With BENCH_HEAP_PROFILE_DIR set, `?reset` (a window opens) starts V8's sampling heap profiler and
+ * `?heap-profile=NAME` (the window ends) writes NAME.heapprofile there. It keeps the samples of
+ * objects freed by full collections and drops those freed by minor ones: what it shows is what
+ * survived into the old generation, which only a full collection (the long pauses) frees.
+ */
+const heapProfileDir = isMainThread ? process.env.BENCH_HEAP_PROFILE_DIR : undefined;
+const heapSession = heapProfileDir ? new inspector.Session() : undefined;
+heapSession?.connect();
+let heapSampling = false;
+
+function startHeapSampling(): void {
+	if (!heapSession || heapSampling) return;
+	heapSampling = true;
+	heapSession.post('HeapProfiler.enable');
+	// Node's typings predate the two include… parameters (V8 has them since 11.x).
+	const parameters = { samplingInterval: 2048, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false };
+	heapSession.post('HeapProfiler.startSampling', parameters as inspector.HeapProfiler.StartSamplingParameterType);
+}
+
+function writeHeapProfile(name: string): Promise<void> {
+	return new Promise((resolve) => {
+		if (!heapSession || !heapSampling || !heapProfileDir) return resolve();
+		heapSampling = false;
+		heapSession.post('HeapProfiler.stopSampling', (error, result) => {
+			if (error) console.error('heap profile:', error.message);
+			else fs.writeFileSync(`${heapProfileDir}/${name.replace(/[^\w.-]/g, '_')}.heapprofile`, JSON.stringify(result.profile));
+			resolve();
+		});
+	});
+}
 
 export interface ProbeReport {
 	pid: number;
@@ -33,8 +67,10 @@ export interface ProbeReport {
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-const server = http.createServer((req, res) => {
+const server = http.createServer(async (req, res) => {
 	const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+	const heapProfile = url.searchParams.get('heap-profile');
+	if (heapProfile) await writeHeapProfile(heapProfile);
 	let gcRan = false;
 	const gcSinceReset = gcPauses.read();
 	if (url.searchParams.has('gc') && gc) {
@@ -64,6 +100,7 @@ const server = http.createServer((req, res) => {
 	if (url.searchParams.has('reset')) {
 		loopDelay.reset();
 		gcPauses.reset();
+		startHeapSampling();
 	}
 	res.writeHead(200, { 'content-type': 'application/json' });
 	res.end(JSON.stringify(report));

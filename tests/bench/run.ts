@@ -110,6 +110,13 @@ async function main(): Promise<number> {
 		profileChildren(dir);
 		console.log(`CPU profiles of the servers go to ${path.relative(projectRoot, dir)}/`);
 	}
+	if (options.heapProfile) {
+		const dir = path.join(projectRoot, 'tmp/bench/profiles');
+		fs.mkdirSync(dir, { recursive: true });
+		// Read by the probe in each server child (children get this process's environment).
+		process.env.BENCH_HEAP_PROFILE_DIR = dir;
+		console.log(`Heap profiles of the servers' windows go to ${path.relative(projectRoot, dir)}/`);
+	}
 	// 800 providers each add an 'exit' listener (y-websocket removes its awareness state on exit).
 	process.setMaxListeners(0);
 
