@@ -26,13 +26,19 @@ export function colorFor(participantId: string): string {
 	return palette[hash % palette.length]!;
 }
 
+/** The `user` field the server puts in each of a participant's awareness states. */
+export type AwarenessUser = Readonly<{ name: string; role: string; participantId: string; color: string; colorLight: string }>;
+
+export function awarenessUserOf(identity: PeerIdentity): AwarenessUser {
+	const color = colorFor(identity.participantId);
+	return Object.freeze({ name: identity.name, role: identity.role, participantId: identity.participantId, color, colorLight: `${color}33` });
+}
+
 /**
  * Replaces the `user` field of each awareness state with the server's record of the participant,
  * so nobody can appear as someone else.
  */
-export function withServerIdentity(entries: AwarenessEntry[], identity: PeerIdentity): AwarenessEntry[] {
-	const color = colorFor(identity.participantId);
-	const user = { name: identity.name, role: identity.role, participantId: identity.participantId, color, colorLight: `${color}33` };
+export function withServerIdentity(entries: AwarenessEntry[], user: AwarenessUser): AwarenessEntry[] {
 	return entries.map((entry) => (entry.state === null ? entry : { ...entry, state: { ...entry.state, user } }));
 }
 
@@ -66,6 +72,8 @@ export class YjsConnection implements Peer {
 	readonly identity: PeerIdentity;
 	readonly awarenessClients = new Set<number>();
 	readonly #ws: WebSocket;
+	/** Made once: the identity does not change during a connection, and presence changes come often. */
+	readonly #awarenessUser: AwarenessUser;
 	readonly #doc: LiveDocument;
 	readonly #log: Logger;
 	readonly #maxBufferedBytes: number;
@@ -82,6 +90,7 @@ export class YjsConnection implements Peer {
 	constructor(ws: WebSocket, doc: LiveDocument, options: ConnectionOptions) {
 		this.id = options.id;
 		this.identity = options.identity;
+		this.#awarenessUser = awarenessUserOf(options.identity);
 		this.#ws = ws;
 		this.#doc = doc;
 		this.#log = options.log;
@@ -171,7 +180,7 @@ export class YjsConnection implements Peer {
 					break;
 				}
 				this.#doc
-					.receiveAwareness(this, withServerIdentity(message.entries, this.identity), firstAwareness)
+					.receiveAwareness(this, withServerIdentity(message.entries, this.#awarenessUser), firstAwareness)
 					.catch((error: unknown) => this.#fail('awareness', error))
 					.finally(done);
 				break;
