@@ -204,8 +204,9 @@ export class YjsConnection implements Peer {
 			return;
 		}
 		this.#writes?.held.hold(this.#writes.socket, message.byteLength);
-		// No callback: a failed write errors the socket, and ws closes the connection (logged on close).
-		// A closure per send, held until the kernel took the bytes, was garbage for the old generation.
+		// No callback: a failed write errors the socket, ws closes the connection, and the endpoint logs
+		// the socket's error and the close. A closure per send, held until the kernel took the bytes,
+		// was garbage for the old generation (docs/performance.md).
 		this.#ws.send(message, binaryFrame);
 	}
 

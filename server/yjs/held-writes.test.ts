@@ -89,6 +89,31 @@ describe('HeldWrites', () => {
 		await expect.poll(other.received).toBe('Närpes');
 	});
 
+	it('holds what letting a socket go sets off, and lets that go too, before the next turn', async () => {
+		const first = await pair();
+		const second = await pair();
+		const held = new HeldWrites();
+		// A write that starts more work while the flush runs (a real socket's uncork, wrapped).
+		const uncork = first.socket.uncork.bind(first.socket);
+		let reentered = false;
+		first.socket.uncork = () => {
+			uncork();
+			if (reentered) return;
+			reentered = true;
+			held.hold(second.socket, 5);
+			second.socket.write('Borgå');
+		};
+		held.hold(first.socket, 7);
+		first.socket.write('Porvoo ');
+		await afterCurrentWork();
+		expect(reentered).toBe(true);
+		expect(first.socket.writableCorked).toBe(0);
+		expect(second.socket.writableCorked).toBe(0);
+		expect(held.size).toBe(0);
+		await expect.poll(first.received).toBe('Porvoo ');
+		await expect.poll(second.received).toBe('Borgå');
+	});
+
 	it('holds again in the next batch of work', async () => {
 		const { socket, received } = await pair();
 		const held = new HeldWrites();

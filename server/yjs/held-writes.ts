@@ -1,5 +1,13 @@
 import type { Duplex } from 'node:stream';
 
+/** A socket's state across batches: created once per socket, so holding it again allocates nothing. */
+interface Slot {
+	readonly socket: Duplex;
+	/** Bytes held in the current batch. */
+	bytes: number;
+	held: boolean;
+}
+
 /**
  * Holds what is written to each socket while the server works through one batch of events, and lets
  * it go when that work is done: one `writev` per socket instead of one per message.
@@ -15,14 +23,6 @@ import type { Duplex } from 'node:stream';
  * meanwhile is uncorked by `end()`; uncorking it again does nothing, and neither does uncorking a
  * destroyed one.
  */
-/** A socket's state across batches: created once per socket, so holding it again allocates nothing. */
-interface Slot {
-	readonly socket: Duplex;
-	/** Bytes held in the current batch. */
-	bytes: number;
-	held: boolean;
-}
-
 export class HeldWrites {
 	readonly #slots = new WeakMap<Duplex, Slot>();
 	/**
@@ -59,7 +59,8 @@ export class HeldWrites {
 			slot.held = true;
 			slot.bytes = bytes;
 			this.#heldNow++;
-			// A socket let go earlier in this batch and held again has two entries; `flush` skips the first.
+			// A socket let go earlier in this batch and held again has two entries: `flush` lets it go at the
+			// first and skips the second.
 			this.#batch[this.#count++] = slot;
 			if (!this.#scheduled) {
 				this.#scheduled = true;

@@ -150,7 +150,7 @@ export const usage = `npm run bench -- [options]
                        summarize one with: npx tsx tests/bench/profile-summary.ts FILE
   --heap-profile       sample what each server allocates in each measured window that reaches the old
                        generation and dies there (V8's sampling heap profiler), into
-                       tmp/bench/profiles/<server>-<phase>.heapprofile; summarize one with:
+                       tmp/bench/profiles/<server>-<phase>.heapprofile (implies --no-write-docs); summarize one with:
                        npx tsx tests/bench/heap-summary.ts FILE
   --render FILE        measure nothing: print the report of an earlier results JSON (with --write-docs,
                        write it into docs/performance.md)
@@ -241,6 +241,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
 		options[spec.key] = convert(name, spec.kind, raw);
 	}
 	const result = options as unknown as BenchOptions;
+	// The profiler slows the server it samples: such a run's figures never go into the docs.
+	if (result.heapProfile) result.writeDocs = false;
 	if (!['edit', 'connect', 'off'].includes(result.awareness)) throw new Error(`--awareness must be edit, connect or off`);
 	if (result.client !== 'light' && result.client !== 'provider') throw new Error(`--client must be light or provider`);
 	if (result.syncMode !== 'normal' && result.syncMode !== 'full') throw new Error(`--sync must be normal or full`);

@@ -184,6 +184,7 @@ export async function runPhase(
 		connectPauseMs: 25
 	});
 	let rssSampler: NodeJS.Timeout | undefined;
+	let generatorGc: ReturnType<typeof watchGc> | undefined;
 	try {
 		await sleep(500);
 		// Before any client: this one must answer.
@@ -200,7 +201,6 @@ export async function runPhase(
 
 		// The measured window.
 		const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-		const generatorGc = watchGc();
 		const metricsBefore = await scrape(running.metricsUrl, log);
 		await probe(`${running.probeUrl}?reset`, log);
 		const windowStart = performance.now();
@@ -210,6 +210,7 @@ export async function runPhase(
 		const generatorCpuBefore = process.cpuUsage();
 		const machineBefore = machineCpuTicks();
 		loopDelay.enable();
+		generatorGc = watchGc();
 		const rssSamples: number[] = [];
 		rssSampler = setInterval(() => {
 			try {
@@ -229,6 +230,7 @@ export async function runPhase(
 		loopDelay.disable();
 		const generatorGcPauses = generatorGc.read();
 		generatorGc.stop();
+		generatorGc = undefined;
 		clearInterval(rssSampler);
 		rssSampler = undefined;
 		// No edits after the window: what is still queued drains, and every edit of the window reaches the log
@@ -346,6 +348,7 @@ export async function runPhase(
 		return { result, window };
 	} finally {
 		clearInterval(rssSampler);
+		generatorGc?.stop();
 		load.close();
 		await running.stop();
 	}

@@ -237,7 +237,8 @@ async function main(): Promise<number> {
 
 	const results: Results = {
 		date,
-		command: commandFor(options),
+		// `--verkosto-commit HEAD` is written as the commit it was, so the command reproduces this run.
+		command: commandFor(options.verkostoCommit ? { ...options, verkostoCommit: source.commit } : options),
 		options,
 		machine,
 		verkosto: source,

@@ -115,9 +115,10 @@ export class RoomChannel {
 	}
 
 	/**
-	 * Sends one action and settles with the server's acknowledgement. Without one within 10 s (the
-	 * connection died after the action left) it fails as `timeout`, so the page can say so instead of
-	 * waiting for ever; the action may still have been done, and the room's state shows whether it was.
+	 * Sends one action and settles with the server's acknowledgement. Without one within 10 s, or when
+	 * the connection drops before it comes (socket.io then fails the pending acknowledgements at once),
+	 * it fails as `timeout`, so the page can say so instead of waiting for ever; the action may still
+	 * have been done, and the room's state shows whether it was.
 	 */
 	#call(send: (socket: TimedSocket, ack: (error: Error | null, result: Ack) => void) => void): Promise<void> {
 		return new Promise((resolve, reject) => {
