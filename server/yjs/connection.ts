@@ -1,11 +1,10 @@
-import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode, closeReasons } from '../../src/lib/protocol/close-codes.js';
 import type { Logger } from '../log.js';
 import { DocumentTooLargeError, DocumentUnavailableError, isStorageFull, type LiveDocument, type Peer } from './documents.js';
 import { defaultLimits, TokenBucket, type ConnectionLimits } from './limits.js';
-import type { HeldWrites } from './held-writes.js';
+import type { HeldSocket } from './held-writes.js';
 import {
 	encodeAwareness,
 	encodeSyncStep1,
@@ -59,8 +58,8 @@ export interface ConnectionOptions {
 	/** A peer whose unsent data exceeds this is closed with 1013 (a slow consumer). */
 	maxBufferedBytes: number;
 	limits?: ConnectionLimits;
-	/** The websocket's own socket, and what holds its writes until a batch of work is done (held-writes.ts). */
-	writes?: { socket: Duplex; held: HeldWrites };
+	/** What holds the websocket's writes until a batch of work is done (held-writes.ts). */
+	writes?: HeldSocket;
 }
 
 /**
@@ -203,7 +202,7 @@ export class YjsConnection implements Peer {
 			this.close(CloseCode.TryAgainLater, closeReasons[CloseCode.TryAgainLater]);
 			return;
 		}
-		this.#writes?.held.hold(this.#writes.socket, message.byteLength);
+		this.#writes?.hold(message.byteLength);
 		// No callback: a failed write errors the socket, ws closes the connection, and the endpoint logs
 		// the socket's error and the close. A closure per send, held until the kernel took the bytes,
 		// was garbage for the old generation (docs/performance.md).

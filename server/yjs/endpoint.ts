@@ -95,7 +95,7 @@ export class YjsEndpoint {
 			maxBufferedBytes: this.#options.maxBufferedBytes,
 			identity: verdict.identity,
 			limits: this.#options.limits,
-			writes: { socket, held: this.#held }
+			writes: this.#held.for(socket)
 		});
 		doc.attach(connection);
 		const unregister = this.#options.onOpen?.(connection);

@@ -37,10 +37,11 @@ describe('HeldWrites', () => {
 	it("holds a socket's writes while the current work runs and lets them go once it is done", async () => {
 		const { socket, received } = await pair();
 		const held = new HeldWrites();
-		held.hold(socket, 10);
+		const writes = held.for(socket);
+		writes.hold(10);
 		socket.write('Äänekoski ');
 		await Promise.resolve(); // a microtask of the same work: still held
-		held.hold(socket, 10);
+		writes.hold(10);
 		socket.write('ja Åbo');
 		expect(socket.writableCorked).toBe(1);
 		expect(socket.writableLength).toBeGreaterThan(0);
@@ -55,13 +56,14 @@ describe('HeldWrites', () => {
 	it('lets a socket go at once rather than hold more than its limit, in order', async () => {
 		const { socket, received } = await pair();
 		const held = new HeldWrites(16);
-		held.hold(socket, 6);
+		const writes = held.for(socket);
+		writes.hold(6);
 		socket.write('pieni ');
-		held.hold(socket, 20);
+		writes.hold(20);
 		expect(socket.writableCorked).toBe(0);
 		socket.write('iso viesti, yli rajan');
 		expect(held.size).toBe(0);
-		held.hold(socket, 20); // too large to hold at all
+		writes.hold(20); // too large to hold at all
 		expect(socket.writableCorked).toBe(0);
 		socket.write(' ja toinen');
 		await expect.poll(received).toBe('pieni iso viesti, yli rajan ja toinen');
@@ -71,13 +73,15 @@ describe('HeldWrites', () => {
 		const { socket, received } = await pair();
 		const other = await pair();
 		const held = new HeldWrites(16);
-		held.hold(socket, 6);
+		const writes = held.for(socket);
+		const otherWrites = held.for(other.socket);
+		writes.hold(6);
 		socket.write('Vöyri ');
-		held.hold(other.socket, 6);
+		otherWrites.hold(6);
 		other.socket.write('Närpes');
-		held.hold(socket, 20); // over the limit: let go
+		writes.hold(20); // over the limit: let go
 		socket.write('och Nykarleby ');
-		held.hold(socket, 6); // held again, in the same batch
+		writes.hold(6); // held again, in the same batch
 		socket.write('på väg');
 		expect(socket.writableCorked).toBe(1);
 		expect(held.size).toBe(2);
@@ -93,6 +97,8 @@ describe('HeldWrites', () => {
 		const first = await pair();
 		const second = await pair();
 		const held = new HeldWrites();
+		const secondWrites = held.for(second.socket);
+		const firstWrites = held.for(first.socket);
 		// A write that starts more work while the flush runs (a real socket's uncork, wrapped).
 		const uncork = first.socket.uncork.bind(first.socket);
 		let reentered = false;
@@ -100,10 +106,10 @@ describe('HeldWrites', () => {
 			uncork();
 			if (reentered) return;
 			reentered = true;
-			held.hold(second.socket, 5);
+			secondWrites.hold(5);
 			second.socket.write('Borgå');
 		};
-		held.hold(first.socket, 7);
+		firstWrites.hold(7);
 		first.socket.write('Porvoo ');
 		await afterCurrentWork();
 		expect(reentered).toBe(true);
@@ -117,10 +123,11 @@ describe('HeldWrites', () => {
 	it('holds again in the next batch of work', async () => {
 		const { socket, received } = await pair();
 		const held = new HeldWrites();
-		held.hold(socket, 10);
+		const writes = held.for(socket);
+		writes.hold(10);
 		socket.write('yksi ');
 		await afterCurrentWork();
-		held.hold(socket, 10);
+		writes.hold(10);
 		socket.write('kaksi');
 		expect(socket.writableCorked).toBe(1);
 		await afterCurrentWork();
@@ -132,8 +139,10 @@ describe('HeldWrites', () => {
 		const ending = await pair();
 		const destroyed = await pair();
 		const held = new HeldWrites();
-		held.hold(ending.socket, 10);
-		held.hold(destroyed.socket, 10);
+		const endingWrites = held.for(ending.socket);
+		const destroyedWrites = held.for(destroyed.socket);
+		endingWrites.hold(10);
+		destroyedWrites.hold(10);
 		ending.socket.end('hei då');
 		destroyed.socket.write('never sent');
 		destroyed.socket.destroy();

@@ -1,11 +1,23 @@
 import type { Duplex } from 'node:stream';
 
-/** A socket's state across batches: created once per socket, so holding it again allocates nothing. */
-interface Slot {
-	readonly socket: Duplex;
+/**
+ * One socket's writes, as a `HeldWrites` holds them. Made once per socket (`HeldWrites.for`) and kept
+ * by its owner, so holding its writes again looks nothing up and allocates nothing.
+ */
+export class HeldSocket {
 	/** Bytes held in the current batch. */
-	bytes: number;
-	held: boolean;
+	bytes = 0;
+	held = false;
+
+	constructor(
+		readonly socket: Duplex,
+		readonly writes: HeldWrites
+	) {}
+
+	/** Call before writing `bytes` to the socket: holds them until the current batch of work is done. */
+	hold(bytes: number): void {
+		this.writes.hold(this, bytes);
+	}
 }
 
 /**
@@ -24,16 +36,15 @@ interface Slot {
  * destroyed one.
  */
 export class HeldWrites {
-	readonly #slots = new WeakMap<Duplex, Slot>();
 	/**
 	 * The slots held in this batch: the first `#count` entries of an array kept from batch to batch.
 	 * A Map emptied after every batch allocated a new hash table each time, and the server's heap
 	 * profile showed those tables as its largest source of garbage that lived on into the old
 	 * generation, where only a full collection frees it (docs/performance.md).
 	 */
-	#batch: (Slot | undefined)[] = [];
+	#batch: (HeldSocket | undefined)[] = [];
 	/** The other array: `flush` walks one while anything it sets off holds into the other. */
-	#spare: (Slot | undefined)[] = [];
+	#spare: (HeldSocket | undefined)[] = [];
 	#count = 0;
 	#heldNow = 0;
 	#scheduled = false;
@@ -46,16 +57,16 @@ export class HeldWrites {
 	 */
 	constructor(readonly maxHeldBytes = 64 * 1024) {}
 
-	/** Call before writing `bytes` to the socket: holds them until the current batch of work is done. */
-	hold(socket: Duplex, bytes: number): void {
-		let slot = this.#slots.get(socket);
-		if (slot === undefined) {
-			slot = { socket, bytes: 0, held: false };
-			this.#slots.set(socket, slot);
-		}
+	/** The holder of `socket`'s writes; keep it for as long as the socket. */
+	for(socket: Duplex): HeldSocket {
+		return new HeldSocket(socket, this);
+	}
+
+	/** Holds `bytes` about to be written to the slot's socket until the current batch of work is done. */
+	hold(slot: HeldSocket, bytes: number): void {
 		if (!slot.held) {
 			if (bytes >= this.maxHeldBytes) return;
-			socket.cork();
+			slot.socket.cork();
 			slot.held = true;
 			slot.bytes = bytes;
 			this.#heldNow++;
@@ -95,7 +106,7 @@ export class HeldWrites {
 		return this.#heldNow;
 	}
 
-	#release(slot: Slot): void {
+	#release(slot: HeldSocket): void {
 		slot.held = false;
 		slot.bytes = 0;
 		this.#heldNow--;
