@@ -21,6 +21,15 @@ class TestPeer implements Peer {
 	close(): void {}
 }
 
+/** New peers with these ids, attached to `live` in this order. */
+function attached<const Ids extends string[]>(live: LiveDocument, ...ids: Ids): { [K in keyof Ids]: TestPeer } {
+	return ids.map((id) => {
+		const peer = new TestPeer(id);
+		live.attach(peer);
+		return peer;
+	}) as { [K in keyof Ids]: TestPeer };
+}
+
 let db: Db;
 afterEach(() => db?.close());
 
@@ -44,8 +53,7 @@ const removal = (clientId: number, clock: number): AwarenessEntry => ({ clientId
 describe('presence in a live document', () => {
 	it('a removal of a client nobody announced leaves no record behind', async () => {
 		const live = await liveDocument();
-		const peer = new TestPeer('p1');
-		live.attach(peer);
+		const [peer] = attached(live, 'p1');
 		const records = live.awareness.meta.size;
 		await live.receiveAwareness(peer, Array.from({ length: 1000 }, (_, i) => removal(50_000 + i, 5)));
 		expect(live.awareness.meta.size).toBe(records);
@@ -54,8 +62,7 @@ describe('presence in a live document', () => {
 
 	it(`a peer may speak for at most ${maxAwarenessClientsPerPeer} clients; more is refused whole`, async () => {
 		const live = await liveDocument();
-		const peer = new TestPeer('p1');
-		live.attach(peer);
+		const [peer] = attached(live, 'p1');
 		await live.receiveAwareness(peer, Array.from({ length: maxAwarenessClientsPerPeer }, (_, i) => state(100 + i, 1)));
 		expect(live.awareness.getStates().size).toBe(maxAwarenessClientsPerPeer);
 		const refused = live.receiveAwareness(peer, [state(999, 1)]);
@@ -66,10 +73,7 @@ describe('presence in a live document', () => {
 
 	it("another peer's client is neither changed nor removed, and repeating it is recognised as such", async () => {
 		const live = await liveDocument();
-		const owner = new TestPeer('owner');
-		const other = new TestPeer('other');
-		live.attach(owner);
-		live.attach(other);
+		const [owner, other] = attached(live, 'owner', 'other');
 		await live.receiveAwareness(owner, [state(7, 1, 10)]);
 		await live.receiveAwareness(other, [state(7, 2, 99), removal(7, 3)]);
 		expect(live.awareness.getStates().get(7)).toEqual({ cursor: 10 });
@@ -80,10 +84,7 @@ describe('presence in a live document', () => {
 
 	it("a repeat of a departed client's state does not bring it back as someone else's", async () => {
 		const live = await liveDocument();
-		const leaving = new TestPeer('leaving');
-		const staying = new TestPeer('staying');
-		live.attach(leaving);
-		live.attach(staying);
+		const [leaving, staying] = attached(live, 'leaving', 'staying');
 		await live.receiveAwareness(staying, [state(8, 1)]);
 		await live.receiveAwareness(leaving, [state(7, 4)]);
 		live.detach(leaving);
@@ -96,10 +97,7 @@ describe('presence in a live document', () => {
 
 	it('a peer that speaks for nobody cannot take over a departed client by repeating it', async () => {
 		const live = await liveDocument();
-		const leaving = new TestPeer('leaving');
-		const silent = new TestPeer('silent');
-		live.attach(leaving);
-		live.attach(silent);
+		const [leaving, silent] = attached(live, 'leaving', 'silent');
 		// A stock provider that never set a state of its own sends the initial one (clock 0), which
 		// Awareness does not take: it speaks for no client.
 		await live.receiveAwareness(silent, [state(8, 0)], true);
@@ -111,8 +109,7 @@ describe('presence in a live document', () => {
 		expect(live.awareness.getStates().has(7)).toBe(false);
 
 		// So client 7's next connection speaks for it again, at the clock it goes on with.
-		const returning = new TestPeer('returning');
-		live.attach(returning);
+		const [returning] = attached(live, 'returning');
 		await live.receiveAwareness(returning, [state(7, 5)], true);
 		expect(returning.awarenessClients).toEqual(new Set([7]));
 		expect(live.awareness.meta.get(7)?.clock).toBe(5);
@@ -120,17 +117,13 @@ describe('presence in a live document', () => {
 
 	it('a client that returns after its connection ended is present again at once, with the next clock', async () => {
 		const live = await liveDocument();
-		const before = new TestPeer('before');
-		const watcher = new TestPeer('watcher');
-		live.attach(before);
-		live.attach(watcher);
+		const [before, watcher] = attached(live, 'before', 'watcher');
 		await live.receiveAwareness(before, [state(7, 4)]);
 		live.detach(before);
 		expect(live.awareness.getStates().has(7)).toBe(false);
 
 		// The stock provider announces the clock it had; the server has seen that clock already.
-		const after = new TestPeer('after');
-		live.attach(after);
+		const [after] = attached(live, 'after');
 		await live.receiveAwareness(after, [state(7, 4)], true);
 		expect(live.awareness.getStates().get(7)).toEqual({ cursor: 0 });
 		expect(live.awareness.meta.get(7)?.clock).toBe(5);

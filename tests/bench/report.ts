@@ -81,6 +81,11 @@ export function summarizeServer(
 ): ServerSummary {
 	const results = outcomes.map((o) => o.result);
 	const med = (f: (r: PhaseResult) => number) => median(results.map(f));
+	/** The largest finite value over rounds; NaN, not -Infinity, when there is none (a probe never answered). */
+	const most = (f: (r: PhaseResult) => number) => {
+		const values = results.map(f).filter(Number.isFinite);
+		return values.length > 0 ? Math.max(...values) : NaN;
+	};
 	const histograms = results.flatMap((r) => (r.storage ? [r.storage.histogram] : []));
 	const pooled = sumHistograms(histograms);
 	let storage: ServerSummary['storage'];
@@ -111,14 +116,9 @@ export function summarizeServer(
 		disconnects: results.reduce((n, r) => n + r.disconnects, 0),
 		cpuPercentOfCore: med((r) => r.server.cpuPercentOfCore),
 		serverLoopDelayP99Ms: med((r) => r.server.loopDelayMs.p99),
-		// NaN, not -Infinity, when the probe never answered (an overloaded server).
-		serverLoopDelayMaxMs: ((maxes) => (maxes.length > 0 ? Math.max(...maxes) : NaN))(
-			results.map((r) => r.server.loopDelayMs.max).filter(Number.isFinite)
-		),
+		serverLoopDelayMaxMs: most((r) => r.server.loopDelayMs.max),
 		serverGcMsPerSecond: med((r) => (r.server.gc ? r.server.gc.totalMs / r.windowSeconds : NaN)),
-		serverGcMaxMs: ((maxes) => (maxes.length > 0 ? Math.max(...maxes) : NaN))(
-			results.flatMap((r) => (r.server.gc ? [r.server.gc.maxMs] : []))
-		),
+		serverGcMaxMs: most((r) => r.server.gc?.maxMs ?? NaN),
 		diskWriteBytesPerSecond: med((r) => r.server.diskWriteBytesPerSecond),
 		heapPerMeetingBytes: med((r) => r.memory.perMeeting.heapUsed),
 		rssPerMeetingBytes: med((r) => r.memory.perMeeting.rss),
