@@ -378,6 +378,45 @@ describe('a slow consumer', () => {
 	}, 60_000);
 });
 
+// ─── the heartbeat ───────────────────────────────────────────────────────────────────────────────
+
+describe('the heartbeat', () => {
+	it('drops a peer that stops answering pings, and only that one; the others keep editing', async () => {
+		const heartbeatMs = 200;
+		const srv = await startLogged({ heartbeatMs });
+		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Syke: Åsa Mäkinen');
+		clients.signIn(meeting.id, coordinator.cookie);
+		const writer = await clients.connectSynced(meeting.id);
+		const reader = await clients.connectSynced(meeting.id);
+		let writerPings = 0;
+		(writer.provider.ws as unknown as WebSocket).on('ping', () => writerPings++);
+
+		// A peer whose network went away without a close: pings reach it and it never answers them.
+		const silent = new WebSocket(`${srv.yjsUrl}/${meeting.id}`, { headers: { cookie: coordinator.cookie }, autoPong: false });
+		let silentPings = 0;
+		silent.on('ping', () => silentPings++);
+		let closedWith: number | undefined;
+		silent.once('close', (code) => (closedWith = code));
+		silent.on('error', () => {});
+
+		// Pinged once, unanswered, dropped at the next beat: closed without a handshake (1006 here).
+		await waitUntil(() => closedWith !== undefined, 20 * heartbeatMs);
+		expect(closedWith).toBe(1006);
+		expect(silentPings).toBeGreaterThanOrEqual(1);
+		expect(logged(srv, 'dropping a peer that did not answer the heartbeat')).toEqual([
+			expect.objectContaining({ level: 30, meetingId: meeting.id })
+		]);
+
+		// The stock providers answer (ws does by itself) and stay through three more beats.
+		const seen = writerPings;
+		await waitUntil(() => writerPings >= seen + 3, 10_000);
+		expect(writer.provider.wsconnected && reader.provider.wsconnected).toBe(true);
+		expect(logged(srv, 'dropping a peer that did not answer the heartbeat')).toHaveLength(1);
+		writer.doc.getText('clientVoice').insert(0, 'Jaksan paremmin aamuisin.');
+		await waitUntil(() => reader.doc.getText('clientVoice').toString() === 'Jaksan paremmin aamuisin.');
+	}, 30_000);
+});
+
 // ─── rate limits ─────────────────────────────────────────────────────────────────────────────────
 
 describe('rate limits', () => {
