@@ -215,14 +215,10 @@ export class App {
 		// would miss it for good. Closing a revoked peer's connections again is harmless.
 		const since = new Date(Date.parse(this.#lastSweep) - 10_000).toISOString();
 		this.#lastSweep = new Date().toISOString();
-		for (const { id } of this.db
-			.prepare<[string], { id: string }>('SELECT id FROM users WHERE disabled_at >= ?')
-			.all(since)) {
+		for (const id of this.users.disabledSince(since)) {
 			this.connections.closeUser(id, CloseCode.Forbidden, 'account disabled');
 		}
-		for (const { id } of this.db
-			.prepare<[string], { id: string }>('SELECT id FROM participants WHERE revoked_at >= ?')
-			.all(since)) {
+		for (const id of this.participants.revokedSince(since)) {
 			this.connections.closeParticipant(id, CloseCode.Forbidden, 'access revoked');
 		}
 	}

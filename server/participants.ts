@@ -123,6 +123,14 @@ export class ParticipantRepository {
 		);
 	}
 
+	/** Ids of the participants revoked at or after `since` (an ISO time); the sweep's question, indexed (migration 8). */
+	revokedSince(since: string): string[] {
+		return this.#db
+			.prepare<[string], { id: string }>('SELECT id FROM participants WHERE revoked_at >= ?')
+			.all(since)
+			.map((row) => row.id);
+	}
+
 	/** Meetings an account takes part in (not revoked), newest first. */
 	meetingIdsForUser(userId: string): string[] {
 		return this.#db

@@ -120,6 +120,14 @@ export class UserRepository {
 		);
 	}
 
+	/** Ids of the accounts disabled at or after `since` (an ISO time); the sweep's question, indexed (migration 8). */
+	disabledSince(since: string): string[] {
+		return this.#db
+			.prepare<[string], { id: string }>('SELECT id FROM users WHERE disabled_at >= ?')
+			.all(since)
+			.map((row) => row.id);
+	}
+
 	#row(email: string): UserRow | undefined {
 		return this.#db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?').get(email);
 	}

@@ -5,6 +5,7 @@ import { sql as plan } from './0004_plan.js';
 import { sql as close } from './0005_close.js';
 import { sql as hashedSessions } from './0006_hashed_sessions.js';
 import { sql as updatesByMeeting } from './0007_updates_by_meeting.js';
+import { sql as revocationIndexes } from './0008_revocation_indexes.js';
 
 export interface Migration {
 	version: number;
@@ -23,5 +24,6 @@ export const migrations: readonly Migration[] = [
 	{ version: 4, name: 'plan', sql: plan },
 	{ version: 5, name: 'close', sql: close },
 	{ version: 6, name: 'hashed_sessions', sql: hashedSessions },
-	{ version: 7, name: 'updates_by_meeting', sql: updatesByMeeting }
+	{ version: 7, name: 'updates_by_meeting', sql: updatesByMeeting },
+	{ version: 8, name: 'revocation_indexes', sql: revocationIndexes }
 ];
