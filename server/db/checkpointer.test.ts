@@ -60,9 +60,12 @@ describe('Checkpointer', () => {
 		expect(checkpointer.last!.checkpointed).toBe(checkpointer.last!.log);
 	});
 
-	it('keeps the WAL small while commits never stop', async () => {
+	it.each([
+		{ maxPasses: 4, who: 'the thread settles the log itself' },
+		{ maxPasses: 1, who: 'the app connection catches up after each pass' }
+	])('keeps the WAL small while commits never stop ($who)', async ({ maxPasses }) => {
 		const file = open();
-		checkpointer = new Checkpointer(db, { file, syncMode: 'normal', intervalMs: 50, catchUpFrames: 50, log });
+		checkpointer = new Checkpointer(db, { file, syncMode: 'normal', intervalMs: 50, catchUpFrames: 50, maxPasses, log });
 		const wal = () => fs.statSync(`${file}-wal`).size;
 		let largest = 0;
 		let commits = 0;
@@ -79,6 +82,22 @@ describe('Checkpointer', () => {
 		// it holds what one interval adds on top of the catch-up bound of 50 frames.
 		expect(commits).toBeGreaterThan(500);
 		expect(largest).toBeLessThan(2 * 1024 * 1024);
+		// One pass never settles the log: then, and only then, the app's connection catches up itself.
+		if (maxPasses === 1) expect(checkpointer.catchUps).toBeGreaterThan(0);
+	});
+
+	it('settles the log on its own thread: the app connection does not checkpoint, and its next commit starts the log over', async () => {
+		const file = open();
+		checkpointer = new Checkpointer(db, { file, syncMode: 'normal', intervalMs: 20, catchUpFrames: 50, log });
+		for (let i = 0; i < 30; i++) insert(20);
+		// A pass copies the burst, the next finds nothing new: settled, with the burst's frames in the log.
+		await expect.poll(() => checkpointer!.last?.settled === true && checkpointer!.last.log >= 50, { timeout: 10_000 }).toBe(true);
+		const catchUps = checkpointer.catchUps;
+		const frames = checkpointer.last!.log;
+		insert(1);
+		await expect.poll(() => checkpointer!.last!.log, { timeout: 10_000 }).toBeLessThan(10);
+		expect(checkpointer.catchUps).toBe(catchUps);
+		expect(frames).toBeGreaterThanOrEqual(50);
 	});
 
 	it('gives checkpoints back to the connection when stopped, so the app closes as SQLite expects', async () => {

@@ -8,6 +8,8 @@ export interface CheckpointResult {
 	busy: number;
 	log: number;
 	checkpointed: number;
+	/** True when its last pass found no frame committed since the one before: the whole log is in the database. */
+	settled: boolean;
 }
 
 export interface CheckpointerOptions {
@@ -17,6 +19,8 @@ export interface CheckpointerOptions {
 	intervalMs: number;
 	/** WAL frames (pages) after which the app's connection finishes a pass itself; SQLite's default bound. */
 	catchUpFrames?: number;
+	/** Passes the thread makes at most per interval while commits keep landing (see the class). */
+	maxPasses?: number;
 	log: Logger;
 }
 
@@ -27,9 +31,16 @@ const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = ' + workerData.synchronous);
+const pass = () => db.pragma('wal_checkpoint(PASSIVE)')[0];
 const checkpoint = () => {
-	const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-	parentPort.postMessage({ busy: result.busy, log: result.log, checkpointed: result.checkpointed });
+	let result = pass();
+	let settled = false;
+	for (let n = 1; n < workerData.maxPasses && result.busy === 0 && !settled; n++) {
+		const next = pass();
+		settled = next.log === result.log && next.checkpointed === next.log;
+		result = next;
+	}
+	parentPort.postMessage({ busy: result.busy, log: result.log, checkpointed: result.checkpointed, settled });
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', () => {
@@ -48,13 +59,20 @@ parentPort.on('message', () => {
  * PASSIVE checkpoint every `intervalMs`, which waits for no reader or writer. Durability does not
  * change: a commit is in the WAL either way, and the WAL is what recovery replays.
  *
- * The thread alone cannot keep the WAL small. SQLite starts the log over only when a write begins
- * after every frame is in the database, and under steady load a commit lands during each of the
- * thread's passes, so the log would grow for as long as the meeting day lasts (85 MiB in 15 s of
- * the benchmark's write pattern). So when a pass reports `catchUpFrames` or more, the app's connection
- * runs one PASSIVE checkpoint of its own: it copies only the frames committed during that pass
- * (about 1 ms, against 5-9 ms for SQLite's own checkpoint of 1,000 pages), and the next commit
- * starts the log over. The WAL stays near `catchUpFrames` pages (6 MiB in the same test).
+ * Keeping the WAL small. SQLite starts the log over only when a write begins after every frame is
+ * in the database, and under steady load a commit lands during each pass (a pass copies the frames
+ * that were there when it began), so the log would grow for as long as the meeting day lasts
+ * (85 MiB in 15 s of the benchmark's write pattern). So the thread passes again, up to `maxPasses`
+ * times, until a pass finds nothing committed since the one before ("settled"): each later pass
+ * copies only the few frames of the previous one's duration, and once settled the app's next commit
+ * starts the log over. Only when the thread cannot settle (commits land during every pass) and the
+ * log has reached `catchUpFrames`, the app's connection runs one PASSIVE checkpoint of its own, which
+ * copies what the last pass missed, and the next commit starts the log over. The WAL stays near
+ * `catchUpFrames` pages (6 MiB in the same test).
+ *
+ * That catch-up used to follow every pass that reported `catchUpFrames`: at 100 meetings × 8 clients
+ * once a second, 1.8 ms (up to 3 ms) on the event loop each, mostly the database file's sync. With
+ * the thread settling the log, 6 times in 44 s instead of 39 (docs/storage.md).
  *
  * If the worker fails, the app's connection checkpoints by itself again, as SQLite does by default.
  */
@@ -62,6 +80,7 @@ export class Checkpointer {
 	#worker: Worker;
 	#stopped: Promise<void> | undefined;
 	#last: CheckpointResult | null = null;
+	#catchUps = 0;
 	readonly #db: Db;
 
 	constructor(db: Db, options: CheckpointerOptions) {
@@ -75,7 +94,8 @@ export class Checkpointer {
 				driver: createRequire(import.meta.url).resolve('better-sqlite3'),
 				file: options.file,
 				synchronous: options.syncMode === 'full' ? 'FULL' : 'NORMAL',
-				intervalMs: options.intervalMs
+				intervalMs: options.intervalMs,
+				maxPasses: options.maxPasses ?? 4
 			}
 		});
 		// Never what keeps the process alive; close() still stops it in order.
@@ -85,7 +105,8 @@ export class Checkpointer {
 		db.pragma(`journal_size_limit = ${catchUpFrames * 4 * 4096}`);
 		this.#worker.on('message', (result: CheckpointResult) => {
 			this.#last = result;
-			if (result.log < catchUpFrames || this.#stopped || !db.open) return;
+			if (result.settled || result.log < catchUpFrames || this.#stopped || !db.open) return;
+			this.#catchUps++;
 			try {
 				db.pragma('wal_checkpoint(PASSIVE)');
 			} catch (error) {
@@ -106,6 +127,11 @@ export class Checkpointer {
 	/** The last checkpoint's result; null before the first one. */
 	get last(): CheckpointResult | null {
 		return this.#last;
+	}
+
+	/** Checkpoints the app's connection ran itself because the thread could not settle the log. */
+	get catchUps(): number {
+		return this.#catchUps;
 	}
 
 	/** The worker thread (for tests that end it the hard way). */
