@@ -112,13 +112,16 @@ export class YjsEndpoint {
 
 	/**
 	 * The heartbeat: pings the peer every `heartbeatMs` and drops it if it did not answer the previous
-	 * ping. Each connection keeps its own timer, started when it opens, so the pings are spread over
-	 * the interval as the connections were opened. One timer pinging every socket in one loop was a
-	 * stall of 11 ms at 800 connections, every 30 s, for every meeting at once (docs/performance.md).
+	 * ping. Each connection keeps its own timer, so the pings are spread out: one timer pinging every
+	 * socket in one loop was a stall of 11 ms at 800 connections, every 30 s, for every meeting at once
+	 * (docs/performance.md). The first beat comes at a random point of the interval's second half:
+	 * after a restart every client reconnects at the same moments (the stock provider's backoff has no
+	 * jitter), and their timers would otherwise all fire in one callback again.
 	 */
 	#keepAlive(ws: WebSocket, log: Logger): void {
+		const interval = this.#options.heartbeatMs;
 		let answered = true;
-		const heartbeat = setInterval(() => {
+		const beat = () => {
 			if (!answered) {
 				log.info('dropping a peer that did not answer the heartbeat');
 				ws.terminate();
@@ -126,10 +129,14 @@ export class YjsEndpoint {
 			}
 			answered = false;
 			ws.ping();
-		}, this.#options.heartbeatMs);
-		heartbeat.unref();
+		};
+		let heartbeat = setTimeout(() => {
+			heartbeat = setInterval(beat, interval).unref();
+			beat();
+		}, interval * (0.5 + Math.random() / 2)).unref();
 		ws.on('pong', () => (answered = true));
-		ws.once('close', () => clearInterval(heartbeat));
+		// clearTimeout clears an interval too (Node's timers are one kind).
+		ws.once('close', () => clearTimeout(heartbeat));
 	}
 
 	/**

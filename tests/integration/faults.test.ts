@@ -382,7 +382,8 @@ describe('a slow consumer', () => {
 
 describe('the heartbeat', () => {
 	it('drops a peer that stops answering pings, and only that one; the others keep editing', async () => {
-		const heartbeatMs = 200;
+		// Long enough that a busy moment of this process (server and clients share it) never delays a pong by a beat.
+		const heartbeatMs = 1000;
 		const srv = await startLogged({ heartbeatMs });
 		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Syke: Åsa Mäkinen');
 		clients.signIn(meeting.id, coordinator.cookie);
@@ -400,7 +401,7 @@ describe('the heartbeat', () => {
 		silent.on('error', () => {});
 
 		// Pinged once, unanswered, dropped at the next beat: closed without a handshake (1006 here).
-		await waitUntil(() => closedWith !== undefined, 20 * heartbeatMs);
+		await waitUntil(() => closedWith !== undefined, 5 * heartbeatMs);
 		expect(closedWith).toBe(1006);
 		expect(silentPings).toBeGreaterThanOrEqual(1);
 		expect(logged(srv, 'dropping a peer that did not answer the heartbeat')).toEqual([
@@ -409,7 +410,7 @@ describe('the heartbeat', () => {
 
 		// The stock providers answer (ws does by itself) and stay through three more beats.
 		const seen = writerPings;
-		await waitUntil(() => writerPings >= seen + 3, 10_000);
+		await waitUntil(() => writerPings >= seen + 3, 6 * heartbeatMs);
 		expect(writer.provider.wsconnected && reader.provider.wsconnected).toBe(true);
 		expect(logged(srv, 'dropping a peer that did not answer the heartbeat')).toHaveLength(1);
 		writer.doc.getText('clientVoice').insert(0, 'Jaksan paremmin aamuisin.');
