@@ -88,16 +88,15 @@ describe('Checkpointer', () => {
 
 	it('settles the log on its own thread: the app connection does not checkpoint, and its next commit starts the log over', async () => {
 		const file = open();
-		checkpointer = new Checkpointer(db, { file, syncMode: 'normal', intervalMs: 20, catchUpFrames: 50, log });
+		db.pragma('wal_autocheckpoint = 0');
 		for (let i = 0; i < 30; i++) insert(20);
+		checkpointer = new Checkpointer(db, { file, syncMode: 'normal', intervalMs: 20, catchUpFrames: 50, log });
 		// A pass copies the burst, the next finds nothing new: settled, with the burst's frames in the log.
 		await expect.poll(() => checkpointer!.last?.settled === true && checkpointer!.last.log >= 50, { timeout: 10_000 }).toBe(true);
-		const catchUps = checkpointer.catchUps;
-		const frames = checkpointer.last!.log;
+		expect(checkpointer.catchUps).toBe(0);
 		insert(1);
 		await expect.poll(() => checkpointer!.last!.log, { timeout: 10_000 }).toBeLessThan(10);
-		expect(checkpointer.catchUps).toBe(catchUps);
-		expect(frames).toBeGreaterThanOrEqual(50);
+		expect(checkpointer.catchUps).toBe(0);
 	});
 
 	it('gives checkpoints back to the connection when stopped, so the app closes as SQLite expects', async () => {

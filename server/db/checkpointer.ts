@@ -8,7 +8,10 @@ export interface CheckpointResult {
 	busy: number;
 	log: number;
 	checkpointed: number;
-	/** True when its last pass found no frame committed since the one before: the whole log is in the database. */
+	/**
+	 * True when the last pass found the log as long as the pass before it did, and all of it in the
+	 * database: nothing was committed in between, so the app's next commit starts the log over.
+	 */
 	settled: boolean;
 }
 
@@ -37,6 +40,8 @@ const checkpoint = () => {
 	let settled = false;
 	for (let n = 1; n < workerData.maxPasses && result.busy === 0 && !settled; n++) {
 		const next = pass();
+		// A busy pass reports -1 for both counts: keep what the pass before it found.
+		if (next.busy !== 0) break;
 		settled = next.log === result.log && next.checkpointed === next.log;
 		result = next;
 	}
