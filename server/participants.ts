@@ -54,9 +54,11 @@ export interface NewParticipantRecord {
 
 export class ParticipantRepository {
 	readonly #db: Db;
+	readonly #revokedSince;
 
 	constructor(db: Db) {
 		this.#db = db;
+		this.#revokedSince = db.prepare<[string], string>('SELECT id FROM participants WHERE revoked_at >= ?').pluck();
 	}
 
 	create(input: NewParticipantRecord): Participant {
@@ -123,12 +125,12 @@ export class ParticipantRepository {
 		);
 	}
 
-	/** Ids of the participants revoked at or after `since` (an ISO time); the sweep's question, indexed (migration 8). */
+	/**
+	 * Ids of the participants revoked at or after `since` (an ISO time): the revocation sweep's
+	 * question, twice a second, so prepared once and answered from an index (migration 8).
+	 */
 	revokedSince(since: string): string[] {
-		return this.#db
-			.prepare<[string], { id: string }>('SELECT id FROM participants WHERE revoked_at >= ?')
-			.all(since)
-			.map((row) => row.id);
+		return this.#revokedSince.all(since);
 	}
 
 	/** Meetings an account takes part in (not revoked), newest first. */

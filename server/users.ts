@@ -51,9 +51,11 @@ export class UserRepository {
 	readonly #db: Db;
 	/** Verified against when the email is unknown, so a miss costs as much time as a hit. */
 	#dummyHash: Promise<string> | undefined;
+	readonly #disabledSince;
 
 	constructor(db: Db) {
 		this.#db = db;
+		this.#disabledSince = db.prepare<[string], string>('SELECT id FROM users WHERE disabled_at >= ?').pluck();
 	}
 
 	count(): number {
@@ -120,12 +122,12 @@ export class UserRepository {
 		);
 	}
 
-	/** Ids of the accounts disabled at or after `since` (an ISO time); the sweep's question, indexed (migration 8). */
+	/**
+	 * Ids of the accounts disabled at or after `since` (an ISO time): the revocation sweep's question,
+	 * twice a second, so prepared once and answered from an index (migration 8).
+	 */
 	disabledSince(since: string): string[] {
-		return this.#db
-			.prepare<[string], { id: string }>('SELECT id FROM users WHERE disabled_at >= ?')
-			.all(since)
-			.map((row) => row.id);
+		return this.#disabledSince.all(since);
 	}
 
 	#row(email: string): UserRow | undefined {
