@@ -121,7 +121,8 @@ export class App {
 			maxDocumentBytes: config.maxDocumentBytes,
 			hooks: {
 				onStorageWrite: (seconds) => metrics.storageWriteSeconds.observe(seconds),
-				onUpdateReceived: () => metrics.updatesReceived.inc()
+				onUpdateReceived: () => metrics.updatesReceived.inc(),
+				onUpdateRelayed: (seconds) => metrics.updateRelaySeconds.observe(seconds)
 			}
 		});
 		this.#yjs = new YjsEndpoint({

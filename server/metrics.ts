@@ -7,6 +7,7 @@ export class Metrics {
 	readonly openConnections: Gauge;
 	readonly updatesReceived: Counter;
 	readonly storageWriteSeconds: Histogram;
+	readonly updateRelaySeconds: Histogram;
 
 	constructor(documents: () => DocumentRegistry) {
 		this.openConnections = new Gauge({
@@ -42,6 +43,12 @@ export class Metrics {
 			name: 'verkosto_storage_write_seconds',
 			help: 'Time until an update is in the durable log (its group commit included)',
 			buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25],
+			registers: [this.registry]
+		});
+		this.updateRelaySeconds = new Histogram({
+			name: 'verkosto_update_relay_seconds',
+			help: "Time from an update's arrival to its relay to the other peers (queue, checks, durable append, apply)",
+			buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
 			registers: [this.registry]
 		});
 		collectDefaultMetrics({ register: this.registry, prefix: 'verkosto_' });

@@ -28,6 +28,11 @@ export interface DocumentHooks {
 	/** Called, for each stored update, with the seconds its batch took to become durable (the wait for its group commit included). */
 	onStorageWrite?(seconds: number): void;
 	onUpdateReceived?(): void;
+	/**
+	 * Called, for each update relayed, with the seconds from its arrival at the document to its relay:
+	 * the queue, the checks, the durable append and the apply. What the server adds to an edit's way.
+	 */
+	onUpdateRelayed?(seconds: number): void;
 }
 
 export interface LiveDocumentOptions {
@@ -57,6 +62,8 @@ interface IncomingUpdate {
 	peer: Peer;
 	update: Uint8Array;
 	structs: readonly Struct[];
+	/** `performance.now()` when the document received it. */
+	receivedAt: number;
 	resolve: () => void;
 	reject: (error: unknown) => void;
 }
@@ -204,8 +211,9 @@ export class LiveDocument {
 	 */
 	receiveUpdate(peer: Peer, update: Uint8Array, structs: readonly Struct[] = structsOf(update)): Promise<void> {
 		this.#options.hooks?.onUpdateReceived?.();
+		const receivedAt = performance.now();
 		return new Promise((resolve, reject) => {
-			this.#incoming.push({ peer, update, structs, resolve, reject });
+			this.#incoming.push({ peer, update, structs, receivedAt, resolve, reject });
 			if (!this.#storeQueued) this.#queueStore();
 		});
 	}
@@ -273,13 +281,16 @@ export class LiveDocument {
 			return;
 		}
 		const seconds = (performance.now() - started) / 1000;
-		accepted.forEach(({ peer, update, resolve, reject }, i) => {
-			this.#options.hooks?.onStorageWrite?.(seconds);
+		const hooks = this.#options.hooks;
+		accepted.forEach(({ peer, update, receivedAt, resolve, reject }, i) => {
+			hooks?.onStorageWrite?.(seconds);
 			this.#lastUpdateId = ids[i]!;
 			this.#logLength++;
 			this.#storedBytes += update.byteLength;
 			try {
+				// Relayed inside, by the document's `update` event.
 				Y.applyUpdate(this.doc, update, peer);
+				hooks?.onUpdateRelayed?.((performance.now() - receivedAt) / 1000);
 				resolve();
 			} catch (error) {
 				reject(error);

@@ -146,6 +146,27 @@ export function histogramQuantile(h: Histogram, q: number): { estimate: number; 
 	return undefined;
 }
 
+/** A latency histogram in seconds as the report shows it: mean, p50 and p99 in milliseconds, and the buckets they fall in. */
+export interface LatencyFigures {
+	meanMs: number;
+	p50Ms?: number;
+	p99Ms?: number;
+	p50BucketMs?: number;
+	p99BucketMs?: number;
+}
+
+export function latencyFigures(h: Histogram): LatencyFigures {
+	const p50 = histogramQuantile(h, 0.5);
+	const p99 = histogramQuantile(h, 0.99);
+	return {
+		meanMs: h.count > 0 ? (h.sum / h.count) * 1000 : NaN,
+		p50Ms: p50 && p50.estimate * 1000,
+		p99Ms: p99 && p99.estimate * 1000,
+		p50BucketMs: p50 && p50.bucketUpper * 1000,
+		p99BucketMs: p99 && p99.bucketUpper * 1000
+	};
+}
+
 // --- Sample statistics ------------------------------------------------------------------------------
 
 /** A growable list of float samples (milliseconds), cheap to append hundreds of thousands to. */

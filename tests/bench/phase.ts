@@ -7,7 +7,7 @@ import { LoadGenerator, sleep, type WindowStats } from './load.js';
 import {
 	clockTicksPerSecond,
 	histogramDelta,
-	histogramQuantile,
+	latencyFigures,
 	machineCpuTicks,
 	median,
 	parsePrometheus,
@@ -18,6 +18,7 @@ import {
 	promValue,
 	summarize,
 	type Histogram,
+	type LatencyFigures,
 	type Summary
 } from './measure.js';
 import type { BenchOptions } from './options.js';
@@ -72,15 +73,10 @@ export interface PhaseResult {
 		/** The server's own /metrics figures at the end of the window, where it has them. */
 		selfReported?: { rss?: number; heapUsed?: number };
 	};
-	storage?: {
-		writes: number;
-		meanMs: number;
-		p50Ms?: number;
-		p99Ms?: number;
-		p50BucketMs?: number;
-		p99BucketMs?: number;
-		histogram: Histogram;
-	};
+	/** Verkosto's `verkosto_storage_write_seconds` over the window: until each update was durable. */
+	storage?: LatencyFigures & { writes: number; histogram: Histogram };
+	/** Verkosto's `verkosto_update_relay_seconds` over the window: from each update's arrival to its relay. */
+	relay?: LatencyFigures & { updates: number; histogram: Histogram };
 	/** Updates the server counted (its own counter), for a cross-check against edits sent. */
 	updatesReceived?: number;
 	generator: {
@@ -250,24 +246,19 @@ export async function runPhase(
 		const rssDuringWindow = rssSamples.length > 0 ? median(rssSamples) : loadedRss;
 
 		let storage: PhaseResult['storage'];
+		let relay: PhaseResult['relay'];
 		let updatesReceived: number | undefined;
 		let selfReported: PhaseResult['memory']['selfReported'];
 		if (metricsAfter) {
-			const after = promHistogram(metricsAfter, 'verkosto_storage_write_seconds');
-			if (after) {
-				const delta = histogramDelta(metricsBefore && promHistogram(metricsBefore, 'verkosto_storage_write_seconds'), after);
-				const p50 = histogramQuantile(delta, 0.5);
-				const p99 = histogramQuantile(delta, 0.99);
-				storage = {
-					writes: delta.count,
-					meanMs: delta.count > 0 ? (delta.sum / delta.count) * 1000 : NaN,
-					p50Ms: p50 && p50.estimate * 1000,
-					p99Ms: p99 && p99.estimate * 1000,
-					p50BucketMs: p50 && p50.bucketUpper * 1000,
-					p99BucketMs: p99 && p99.bucketUpper * 1000,
-					histogram: delta
-				};
-			}
+			/** What a histogram of the server's counted during the window. */
+			const windowOf = (name: string) => {
+				const after = promHistogram(metricsAfter, name);
+				return after && histogramDelta(metricsBefore && promHistogram(metricsBefore, name), after);
+			};
+			const stored = windowOf('verkosto_storage_write_seconds');
+			if (stored) storage = { writes: stored.count, ...latencyFigures(stored), histogram: stored };
+			const relayed = windowOf('verkosto_update_relay_seconds');
+			if (relayed) relay = { updates: relayed.count, ...latencyFigures(relayed), histogram: relayed };
 			const receivedAfter = promValue(metricsAfter, 'verkosto_updates_received_total');
 			const receivedBefore = metricsBefore && promValue(metricsBefore, 'verkosto_updates_received_total');
 			if (receivedAfter !== undefined) updatesReceived = receivedAfter - (receivedBefore ?? 0);
@@ -321,6 +312,7 @@ export async function runPhase(
 				selfReported
 			},
 			storage,
+			relay,
 			updatesReceived,
 			generator: {
 				cpuPercentOfCore: ((generatorCpu.user + generatorCpu.system) / 1e6 / windowSeconds) * 100,

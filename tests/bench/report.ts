@@ -1,5 +1,5 @@
 /** Summaries over rounds, ratios between servers, the console table and the generated Markdown. */
-import { Samples, histogramQuantile, median, summarize, type Histogram, type Summary } from './measure.js';
+import { Samples, latencyFigures, median, summarize, type Histogram, type LatencyFigures, type Summary } from './measure.js';
 import type { machineInfo } from './measure.js';
 import type { VerkostoSource } from './checkout.js';
 import type { BenchOptions } from './options.js';
@@ -41,7 +41,9 @@ export interface ServerSummary {
 	generatorGcMsPerSecond: number;
 	machineBusyPercent: number;
 	otherCpuPercentOfCore: number;
-	storage?: { writes: number; meanMs: number; p50Ms?: number; p99Ms?: number; p50BucketMs?: number; p99BucketMs?: number };
+	storage?: LatencyFigures & { writes: number };
+	/** From each update's arrival at the server to its relay (Verkosto's own histogram, pooled over rounds). */
+	relay?: LatencyFigures & { updates: number };
 }
 
 export interface Results {
@@ -86,21 +88,8 @@ export function summarizeServer(
 		const values = results.map(f).filter(Number.isFinite);
 		return values.length > 0 ? Math.max(...values) : NaN;
 	};
-	const histograms = results.flatMap((r) => (r.storage ? [r.storage.histogram] : []));
-	const pooled = sumHistograms(histograms);
-	let storage: ServerSummary['storage'];
-	if (pooled) {
-		const p50 = histogramQuantile(pooled, 0.5);
-		const p99 = histogramQuantile(pooled, 0.99);
-		storage = {
-			writes: pooled.count,
-			meanMs: pooled.count > 0 ? (pooled.sum / pooled.count) * 1000 : NaN,
-			p50Ms: p50 && p50.estimate * 1000,
-			p99Ms: p99 && p99.estimate * 1000,
-			p50BucketMs: p50 && p50.bucketUpper * 1000,
-			p99BucketMs: p99 && p99.bucketUpper * 1000
-		};
-	}
+	const stored = sumHistograms(results.flatMap((r) => (r.storage ? [r.storage.histogram] : [])));
+	const relayed = sumHistograms(results.flatMap((r) => (r.relay ? [r.relay.histogram] : [])));
 	return {
 		key: server.key,
 		label: server.label,
@@ -131,7 +120,8 @@ export function summarizeServer(
 		generatorGcMsPerSecond: med((r) => (r.generator.gc ? r.generator.gc.totalMs / r.windowSeconds : NaN)),
 		machineBusyPercent: med((r) => r.machineBusyPercent),
 		otherCpuPercentOfCore: med((r) => r.otherCpuPercentOfCore),
-		storage
+		storage: stored && { writes: stored.count, ...latencyFigures(stored) },
+		relay: relayed && { updates: relayed.count, ...latencyFigures(relayed) }
 	};
 }
 
@@ -249,6 +239,10 @@ const summaryRows: Row[] = [
 	{
 		label: 'Storage write p50 / p99 bucket bound; mean',
 		value: (s) => (s.storage ? `≤ ${us(s.storage.p50BucketMs)} / ≤ ${us(s.storage.p99BucketMs)}; ${us(s.storage.meanMs)}` : '–')
+	},
+	{
+		label: 'Server pipeline, arrival → relayed: p50 / p99 (histogram, interpolated); mean',
+		value: (s) => (s.relay ? `${us(s.relay.p50Ms)} / ${us(s.relay.p99Ms)}; ${us(s.relay.meanMs)}` : '–')
 	},
 	{ label: 'Time for all K×M clients to connect and sync', value: (s) => `${s.connectSeconds.toFixed(1)} s` },
 	{

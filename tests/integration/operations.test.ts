@@ -89,12 +89,14 @@ describe('health and metrics', () => {
 			'verkosto_loaded_documents',
 			'verkosto_updates_received_total',
 			'verkosto_update_log_length',
-			'verkosto_storage_write_seconds'
+			'verkosto_storage_write_seconds',
+			'verkosto_update_relay_seconds'
 		]) {
 			expect(before).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
 		}
 		const receivedBefore = sample(before, 'verkosto_updates_received_total') ?? 0;
 		const writesBefore = sample(before, 'verkosto_storage_write_seconds_count') ?? 0;
+		const relayedBefore = sample(before, 'verkosto_update_relay_seconds_count') ?? 0;
 
 		const { meeting } = await signedInMeeting(srv.app, clients, 'Mittaritapaaminen: Raili Ähtäri');
 		const a = await clients.connectSynced(meeting.id);
@@ -106,6 +108,9 @@ describe('health and metrics', () => {
 		expect(sample(after, 'verkosto_updates_received_total')).toBeGreaterThanOrEqual(receivedBefore + 12);
 		expect(sample(after, 'verkosto_storage_write_seconds_count')).toBeGreaterThanOrEqual(writesBefore + 12);
 		expect(sample(after, 'verkosto_storage_write_seconds_sum')).toBeGreaterThan(0);
+		// Relayed after stored: every relayed update took at least its store's time.
+		expect(sample(after, 'verkosto_update_relay_seconds_count')).toBeGreaterThanOrEqual(relayedBefore + 12);
+		expect(sample(after, 'verkosto_update_relay_seconds_sum')).toBeGreaterThanOrEqual(sample(after, 'verkosto_storage_write_seconds_sum')!);
 		expect(sample(after, 'verkosto_open_connections{channel="yjs"}')).toBeGreaterThanOrEqual(2);
 		expect(sample(after, 'verkosto_loaded_documents')).toBeGreaterThanOrEqual(1);
 		expect(sample(after, 'verkosto_update_log_length')).toBeGreaterThanOrEqual(12);
