@@ -52,13 +52,16 @@ export interface NewParticipantRecord {
 	access: Access;
 }
 
+/** The revocation sweep's question (`revokedSince`), exported so a test can ask SQLite how it answers it. */
+export const revokedSinceSql = 'SELECT id FROM participants WHERE revoked_at >= ?';
+
 export class ParticipantRepository {
 	readonly #db: Db;
 	readonly #revokedSince;
 
 	constructor(db: Db) {
 		this.#db = db;
-		this.#revokedSince = db.prepare<[string], string>('SELECT id FROM participants WHERE revoked_at >= ?').pluck();
+		this.#revokedSince = db.prepare<[string], string>(revokedSinceSql).pluck();
 	}
 
 	create(input: NewParticipantRecord): Participant {

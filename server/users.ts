@@ -47,6 +47,9 @@ export class InputError extends Error {
 	}
 }
 
+/** The revocation sweep's question (`disabledSince`), exported so a test can ask SQLite how it answers it. */
+export const disabledSinceSql = 'SELECT id FROM users WHERE disabled_at >= ?';
+
 export class UserRepository {
 	readonly #db: Db;
 	/** Verified against when the email is unknown, so a miss costs as much time as a hit. */
@@ -55,7 +58,7 @@ export class UserRepository {
 
 	constructor(db: Db) {
 		this.#db = db;
-		this.#disabledSince = db.prepare<[string], string>('SELECT id FROM users WHERE disabled_at >= ?').pluck();
+		this.#disabledSince = db.prepare<[string], string>(disabledSinceSql).pluck();
 	}
 
 	count(): number {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MeetingRepository } from '../meetings.js';
-import { ParticipantRepository } from '../participants.js';
-import { UserRepository } from '../users.js';
+import { ParticipantRepository, revokedSinceSql } from '../participants.js';
+import { disabledSinceSql, UserRepository } from '../users.js';
 import { openDatabase, type Db } from './database.js';
 
 let db: Db | undefined;
@@ -41,10 +41,10 @@ describe('the revocation sweep (twice a second, on the event loop)', () => {
 		expect(participants.get(kept.id)?.revoked).toBe(false);
 
 		// Neither question reads its whole table: a region's year of meetings is tens of thousands of rows.
-		expect(plan(db, 'SELECT id FROM participants WHERE revoked_at >= ?', since)).toEqual([
+		expect(plan(db, revokedSinceSql, since)).toEqual([
 			expect.stringContaining('USING INDEX participants_by_revoked_at')
 		]);
-		expect(plan(db, 'SELECT id FROM users WHERE disabled_at >= ?', since)).toEqual([
+		expect(plan(db, disabledSinceSql, since)).toEqual([
 			expect.stringContaining('USING INDEX users_by_disabled_at')
 		]);
 	});
