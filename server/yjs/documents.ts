@@ -3,7 +3,8 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '../log.js';
 import type { DocumentStore } from './storage.js';
 import { CloseCode } from '../../src/lib/protocol/close-codes.js';
-import { encodeAwareness, encodeAwarenessEntries, encodeUpdate, ProtocolError, type AwarenessEntry } from './messages.js';
+import { encodeAwareness, encodeUpdate, ProtocolError, type AwarenessEntry } from './messages.js';
+import { applyAwarenessEntries } from './presence.js';
 import { maxTypeDepth, structsOf, typeDepthAfter, type Struct } from './nesting.js';
 
 /** Awareness clients one connection may speak for (a stock provider announces one: its document's). */
@@ -343,7 +344,7 @@ export class LiveDocument {
 						const seen = this.awareness.meta.get(entry.clientId)?.clock;
 						return seen !== undefined && seen >= entry.clock ? { ...entry, clock: seen + 1 } : entry;
 					});
-			awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(fresh), peer);
+			applyAwarenessEntries(this.awareness, fresh, peer);
 		});
 	}
 

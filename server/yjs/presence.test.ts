@@ -3,12 +3,16 @@
  * and what a returning client needs. Bounded memory and presence right after a reconnect depend on it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import * as prng from 'lib0/prng';
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode } from '../../src/lib/protocol/close-codes.js';
 import { openDatabase, type Db } from '../db/database.js';
 import { createLogger } from '../log.js';
 import { MeetingRepository } from '../meetings.js';
 import { DocumentRegistry, maxAwarenessClientsPerPeer, type LiveDocument, type Peer } from './documents.js';
-import { ProtocolError, type AwarenessEntry } from './messages.js';
+import { encodeAwarenessEntries, ProtocolError, type AwarenessEntry } from './messages.js';
+import { applyAwarenessEntries } from './presence.js';
 import { SqliteDocumentStore } from './storage.js';
 
 class TestPeer implements Peer {
@@ -133,5 +137,58 @@ describe('presence in a live document', () => {
 		expect(live.awareness.getStates().get(7)).toEqual({ cursor: 0 });
 		live.detach(after);
 		expect(live.awareness.getStates().has(7)).toBe(false);
+	});
+});
+
+describe('applyAwarenessEntries', () => {
+	/** An Awareness whose own client id is 1, with its local state (as every Awareness starts) or without. */
+	function awarenessWithEvents(localState: boolean) {
+		const doc = new Y.Doc();
+		doc.clientID = 1;
+		const awareness = new awarenessProtocol.Awareness(doc);
+		if (!localState) awareness.setLocalState(null);
+		const events: unknown[] = [];
+		awareness.on('change', (change: unknown, origin: unknown) => events.push(['change', change, origin]));
+		awareness.on('update', (update: unknown, origin: unknown) => events.push(['update', update, origin]));
+		return { awareness, events, destroy: () => (awareness.destroy(), doc.destroy()) };
+	}
+
+	const clocks = (awareness: awarenessProtocol.Awareness) => new Map([...awareness.meta].map(([id, meta]) => [id, meta.clock]));
+
+	it.each([true, false])('does what y-protocols does with the encoded entries (local state: %s)', (localState) => {
+		// Entries that hit every rule: new clients, newer and older clocks, the same clock, removals of
+		// present and absent clients, repeats of an equal state, and the local client (id 1) removed.
+		const gen = prng.create(localState ? 7 : 11);
+		/** 0 to n − 1. */
+		const random = (n: number) => prng.int32(gen, 0, n - 1);
+		const ours = awarenessWithEvents(localState);
+		const theirs = awarenessWithEvents(localState);
+		try {
+			for (let message = 0; message < 400; message++) {
+				const entries: AwarenessEntry[] = Array.from({ length: 1 + random(3) }, () => {
+					const clientId = 1 + random(5);
+					const clock = Math.max(0, (ours.awareness.meta.get(clientId)?.clock ?? 0) + random(4) - 1);
+					const state = random(4) === 0 ? null : { cursor: random(3), user: { name: 'Åsa Mäenpää' } };
+					return { clientId, clock, state };
+				});
+				applyAwarenessEntries(ours.awareness, entries, 'peer');
+				awarenessProtocol.applyAwarenessUpdate(theirs.awareness, encodeAwarenessEntries(entries), 'peer');
+				expect(ours.events).toEqual(theirs.events);
+				expect(ours.awareness.getStates()).toEqual(theirs.awareness.getStates());
+				expect(clocks(ours.awareness)).toEqual(clocks(theirs.awareness));
+			}
+			// Every rule was reached: clients were added, changed and removed, and equal states repeated
+			// (an update that is no change).
+			type Event = [string, { added: number[]; updated: number[]; removed: number[] }];
+			const changes = (ours.events as Event[]).filter(([name]) => name === 'change');
+			const updates = (ours.events as Event[]).filter(([name]) => name === 'update');
+			expect(changes.some(([, change]) => change.added.length > 0)).toBe(true);
+			expect(changes.some(([, change]) => change.updated.length > 0)).toBe(true);
+			expect(changes.some(([, change]) => change.removed.length > 0)).toBe(true);
+			expect(updates.length).toBeGreaterThan(changes.length);
+		} finally {
+			ours.destroy();
+			theirs.destroy();
+		}
 	});
 });
