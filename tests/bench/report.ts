@@ -131,9 +131,31 @@ export function allRatios(servers: ServerSummary[]): Record<string, Record<strin
 	return first ? Object.fromEntries(peers.map((p) => [p.key, ratios(first, p)])) : {};
 }
 
+/** Student's t, two-sided 95 %, for 1 to 9 degrees of freedom (rounds are at most 10). */
+const t95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262];
+
+/**
+ * The geometric mean of same-round ratios, with a 95 % interval (a t interval on their logarithms).
+ * One round's p99 ratio has moved between 0.8× and 2.4× on this shared machine, so a single ratio
+ * says little; the interval says what the rounds of one run can show. NaN without two rounds.
+ */
+export function roundRatioInterval(a: number[], b: number[]): { mean: number; low: number; high: number } {
+	const logs = a.flatMap((x, i) => (x > 0 && b[i]! > 0 ? [Math.log(x / b[i]!)] : []));
+	const n = logs.length;
+	if (n < 2) return { mean: NaN, low: NaN, high: NaN };
+	const mean = logs.reduce((sum, x) => sum + x, 0) / n;
+	const sd = Math.sqrt(logs.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (n - 1));
+	const half = (t95[n - 1] ?? 1.96) * (sd / Math.sqrt(n));
+	return { mean: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half) };
+}
+
 export function ratios(a: ServerSummary, b: ServerSummary): Record<string, number> {
 	const r = (x: number | undefined, y: number | undefined) => (x !== undefined && y !== undefined && y !== 0 ? x / y : NaN);
+	const byRound = roundRatioInterval(a.editP99ByRound, b.editP99ByRound);
 	return {
+		editP99ByRoundMean: byRound.mean,
+		editP99ByRoundLow: byRound.low,
+		editP99ByRoundHigh: byRound.high,
 		editP50: r(a.editLatencyMs?.p50, b.editLatencyMs?.p50),
 		editP99: r(a.editLatencyMs?.p99, b.editLatencyMs?.p99),
 		editP999: r(a.editLatencyMs?.p999, b.editLatencyMs?.p999),
@@ -208,6 +230,8 @@ interface Row {
 	value: (s: ServerSummary) => string;
 	/** Key into the ratios of the first server to each other one. */
 	ratio?: string;
+	/** The ratio cell, for a row whose ratio is more than one number. */
+	ratioText?: (ratios: Record<string, number>) => string;
 }
 
 const summaryRows: Row[] = [
@@ -215,7 +239,14 @@ const summaryRows: Row[] = [
 	{ label: 'Edit-to-peer latency p99', value: (s) => `${ms(s.editLatencyMs?.p99)} ms`, ratio: 'editP99' },
 	{ label: 'Edit-to-peer latency p99.9', value: (s) => `${ms(s.editLatencyMs?.p999)} ms`, ratio: 'editP999' },
 	{ label: 'Edit-to-peer latency max', value: (s) => `${ms(s.editLatencyMs?.max, 1)} ms`, ratio: 'editMax' },
-	{ label: 'p99 of each round', value: (s) => s.editP99ByRound.map((x) => ms(x)).join(', ') + ' ms' },
+	{
+		label: 'p99 of each round; ratio: geometric mean of the rounds (95 % interval)',
+		value: (s) => s.editP99ByRound.map((x) => ms(x)).join(', ') + ' ms',
+		ratioText: (q) =>
+			Number.isNaN(q.editP99ByRoundMean)
+				? '–'
+				: `${ratio(q.editP99ByRoundMean)} (${ratio(q.editP99ByRoundLow)}–${ratio(q.editP99ByRoundHigh)})`
+	},
 	{ label: 'Awareness (cursor) latency p50', value: (s) => `${ms(s.awarenessLatencyMs?.p50)} ms`, ratio: 'awarenessP50' },
 	{ label: 'Awareness (cursor) latency p99', value: (s) => `${ms(s.awarenessLatencyMs?.p99)} ms`, ratio: 'awarenessP99' },
 	{ label: 'Latency samples (edit × peer)', value: (s) => String(s.editLatencyMs?.count ?? 0) },
@@ -262,7 +293,7 @@ function summaryTable(results: Results): { header: string[]; rows: string[][] } 
 		rows: summaryRows.map((row) => [
 			row.label,
 			...results.servers.map(row.value),
-			...peers.map((p) => (row.ratio ? ratio(q[p.key]?.[row.ratio]) : ''))
+			...peers.map((p) => (row.ratioText && q[p.key] ? row.ratioText(q[p.key]!) : row.ratio ? ratio(q[p.key]?.[row.ratio]) : ''))
 		])
 	};
 }
