@@ -218,18 +218,6 @@ export function encodeUpdate(update: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(encoder);
 }
 
-/** Encodes awareness entries in the y-protocols awareness update format. */
-export function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, entries.length);
-	for (const entry of entries) {
-		encoding.writeVarUint(encoder, entry.clientId);
-		encoding.writeVarUint(encoder, entry.clock);
-		encoding.writeVarString(encoder, JSON.stringify(entry.state));
-	}
-	return encoding.toUint8Array(encoder);
-}
-
 export function encodeAwareness(awarenessUpdate: Uint8Array): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, MessageType.Awareness);

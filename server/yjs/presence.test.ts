@@ -3,6 +3,7 @@
  * and what a returning client needs. Bounded memory and presence right after a reconnect depend on it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
 import * as prng from 'lib0/prng';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -11,7 +12,7 @@ import { openDatabase, type Db } from '../db/database.js';
 import { createLogger } from '../log.js';
 import { MeetingRepository } from '../meetings.js';
 import { DocumentRegistry, maxAwarenessClientsPerPeer, type LiveDocument, type Peer } from './documents.js';
-import { encodeAwarenessEntries, ProtocolError, type AwarenessEntry } from './messages.js';
+import { ProtocolError, type AwarenessEntry } from './messages.js';
 import { applyAwarenessEntries } from './presence.js';
 import { SqliteDocumentStore } from './storage.js';
 
@@ -151,6 +152,18 @@ describe('applyAwarenessEntries', () => {
 		awareness.on('change', (change: unknown, origin: unknown) => events.push(['change', change, origin]));
 		awareness.on('update', (update: unknown, origin: unknown) => events.push(['update', update, origin]));
 		return { awareness, events, destroy: () => (awareness.destroy(), doc.destroy()) };
+	}
+
+	/** The entries as a peer sends them: y-protocols' awareness update format. */
+	function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, entries.length);
+		for (const { clientId, clock, state } of entries) {
+			encoding.writeVarUint(encoder, clientId);
+			encoding.writeVarUint(encoder, clock);
+			encoding.writeVarString(encoder, JSON.stringify(state));
+		}
+		return encoding.toUint8Array(encoder);
 	}
 
 	const clocks = (awareness: awarenessProtocol.Awareness) => new Map([...awareness.meta].map(([id, meta]) => [id, meta.clock]));
