@@ -206,8 +206,8 @@ export class LiveDocument {
 	 * or the update was refused.
 	 *
 	 * Updates that arrive while the document is busy wait together and are stored as one batch (one
-	 * transaction with the rest of the turn's writes, server/yjs/storage.ts), then applied and relayed
-	 * in arrival order: a burst from one client costs one commit, not one turn of the event loop each.
+	 * transaction, server/yjs/storage.ts), then applied and relayed in arrival order: a burst from one
+	 * client costs one commit, not one each.
 	 * `structs` is the update decoded, when the caller has decoded it already (server/yjs/messages.ts).
 	 */
 	receiveUpdate(peer: Peer, update: Uint8Array, structs: readonly Struct[] = structsOf(update)): Promise<void> {
@@ -275,7 +275,7 @@ export class LiveDocument {
 		const started = performance.now();
 		let ids: number[];
 		try {
-			// Appended in the same turn, so one transaction: all of them are stored, or none.
+			// Appended together, so one transaction: all of them are stored, or none.
 			ids = await Promise.all(accepted.map(({ update }) => this.#options.store.append(this.meetingId, update)));
 		} catch (error) {
 			for (const { reject } of accepted) reject(error);

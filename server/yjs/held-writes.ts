@@ -24,9 +24,9 @@ export class HeldSocket {
  * Holds what is written to each socket while the server works through one batch of events, and lets
  * it go when that work is done: one `writev` per socket instead of one per message.
  *
- * After a group commit (server/yjs/storage.ts) every meeting relays the updates of the turn, and the
- * presence changes queued behind them, in the same run of the microtask queue: to each peer that is
- * an edit and a caret move, often several, and each was its own system call — the largest single cost
+ * After a commit (server/yjs/storage.ts) each meeting in it relays its updates, and the presence
+ * changes queued behind them, in the same run of the microtask queue: to each peer that is an edit
+ * and a caret move, often several, and each was its own system call — the largest single cost
  * in the server's CPU profile (docs/performance.md). A held socket's writes wait in Node's buffer
  * (`cork`) until the next `process.nextTick` after the first write, which Node runs once the current
  * callback and every microtask it queued have finished: nothing waits for another turn of the loop.

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDataDir } from '../../tests/helpers/server.js';
 import { openDatabase, type Db } from '../db/database.js';
@@ -30,7 +31,7 @@ describe('SqliteDocumentStore', () => {
 		meetingRow(db, 'aaaaaaaaaaaaaaaaaaaaaa');
 		meetingRow(db, 'bbbbbbbbbbbbbbbbbbbbbb');
 		const store = new SqliteDocumentStore(db);
-		// Interleaved, partly in one turn (one transaction) and partly in the next.
+		// Interleaved, partly in one transaction and partly in the next.
 		const first = await Promise.all([
 			store.append('aaaaaaaaaaaaaaaaaaaaaa', bytes(1)),
 			store.append('bbbbbbbbbbbbbbbbbbbbbb', bytes(2)),
@@ -75,5 +76,83 @@ describe('SqliteDocumentStore', () => {
 		// A meeting's deletion still takes its log along (the foreign key survived the migration).
 		db.prepare('DELETE FROM meetings WHERE id = ?').run('bbbbbbbbbbbbbbbbbbbbbb');
 		expect(await store.logLength('bbbbbbbbbbbbbbbbbbbbbb')).toBe(0);
+	});
+
+	describe('when it commits', () => {
+		const a = 'aaaaaaaaaaaaaaaaaaaaaa';
+		const unknown = 'zzzzzzzzzzzzzzzzzzzzzz';
+		/** Resolves in the check phase of the next turn of the event loop. */
+		const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+		/** True once the current turn of the event loop has reached its check phase. */
+		function checkPhaseReached(): () => boolean {
+			let reached = false;
+			setImmediate(() => (reached = true));
+			return () => reached;
+		}
+		function setUp(options?: ConstructorParameters<typeof SqliteDocumentStore>[1]) {
+			const at = file();
+			db = openDatabase(at, { syncMode: 'normal' });
+			meetingRow(db, a);
+			return { at, store: new SqliteDocumentStore(db, options) };
+		}
+
+		it('commits a lone append at once, before the turn of the event loop ends', async () => {
+			const { at, store } = setUp();
+			const reached = checkPhaseReached();
+			await store.append(a, bytes(1));
+			expect(reached()).toBe(false);
+			// Committed, not merely inserted: another connection sees it.
+			const reader = new Database(at, { readonly: true });
+			try {
+				expect(reader.prepare('SELECT count(*) AS n FROM yjs_updates').get()).toEqual({ n: 1 });
+			} finally {
+				reader.close();
+			}
+		});
+
+		it('stores the appends made together in one transaction: all of them, or none', async () => {
+			const { store } = setUp();
+			// The second refers to no meeting (a foreign key), so the transaction fails as a whole.
+			const results = await Promise.allSettled([store.append(a, bytes(1)), store.append(unknown, bytes(2))]);
+			expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+			expect(await store.logLength(a)).toBe(0);
+			await store.append(a, bytes(3));
+			expect((await store.load(a)).updates).toEqual([bytes(3)]);
+		});
+
+		it("groups a turn's later appends into one commit in its check phase once the turn has spent its budget", async () => {
+			// Any commit at all spends this budget.
+			const { store } = setUp({ commitBudgetMs: 1e-9 });
+			const reached = checkPhaseReached();
+			await store.append(a, bytes(1));
+			expect(reached()).toBe(false);
+
+			// Later in the same turn, in two separate runs of code: one transaction, in the check phase.
+			const first = store.append(a, bytes(2));
+			await Promise.resolve();
+			const second = store.append(unknown, bytes(3));
+			const results = await Promise.allSettled([first, second]);
+			expect(reached()).toBe(true);
+			expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+			expect((await store.load(a)).updates).toEqual([bytes(1)]);
+
+			// A turn later the budget is whole again: a lone append commits at once.
+			await nextTurn();
+			const again = checkPhaseReached();
+			await store.append(a, bytes(4));
+			expect(again()).toBe(false);
+			expect((await store.load(a)).updates).toEqual([bytes(1), bytes(4)]);
+		});
+
+		it('with a budget of 0 commits once per turn, as a group', async () => {
+			const { store } = setUp({ commitBudgetMs: 0 });
+			const reached = checkPhaseReached();
+			const first = store.append(a, bytes(1));
+			await Promise.resolve();
+			const results = await Promise.allSettled([first, store.append(unknown, bytes(2))]);
+			expect(reached()).toBe(true);
+			expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+			expect(await store.logLength(a)).toBe(0);
+		});
 	});
 });

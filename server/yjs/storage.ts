@@ -36,18 +36,39 @@ interface PendingAppend {
 	reject: (error: unknown) => void;
 }
 
+export interface SqliteStoreOptions {
+	/**
+	 * Milliseconds of commits one turn of the event loop may spend committing appends at once; past
+	 * it, the rest of the turn's appends wait for one commit in its check phase. 0 groups every turn
+	 * into one commit, `Infinity` never groups.
+	 */
+	commitBudgetMs?: number;
+}
+
+/** What one turn may spend on commits made at once (see the class). */
+export const defaultCommitBudgetMs = 0.5;
+
 /**
  * better-sqlite3 is synchronous: each call is one statement (or one transaction) on the WAL database.
  *
- * Appends are committed together, once per turn of the event loop (group commit): the updates that
- * arrive in one turn, from any meeting, become one transaction in the turn's check phase
- * (`setImmediate`), and each `append` resolves when that transaction has committed. A commit costs
- * far more than a row (about 11 µs against 2 µs here), and a meeting's update waits at most for the
- * rest of the turn it arrived in. If the transaction fails (a full disk), every append in it is
- * refused and nothing of it is stored; the documents relay none of them.
+ * Appends made together (in one run of code, such as a document's batch) are one transaction, and
+ * it commits as soon as that run is over (a microtask): an update waits for nothing but its own
+ * commit. Committing at once costs more commits than committing once per turn of the event loop,
+ * and a commit costs far more than a row (about 11 µs against 2 µs here, more with `full`'s fsync),
+ * so a turn that has already spent `commitBudgetMs` on commits stops committing at once: its later
+ * appends, from any meeting, wait for one commit in the turn's check phase (`setImmediate`), as a
+ * group. A lightly loaded server thus commits each update as it comes, and a loaded one still
+ * commits a few times per turn, not once per update (docs/storage.md).
+ *
+ * Each `append` resolves when its transaction has committed. If the transaction fails (a full
+ * disk), every append in it is refused and nothing of it is stored; the documents relay none of them.
  */
 export class SqliteDocumentStore implements DocumentStore {
 	#pending: PendingAppend[] = [];
+	readonly #commitBudgetMs: number;
+	/** Milliseconds spent on commits since the last check phase. */
+	#spentThisTurn = 0;
+	#turnEndScheduled = false;
 	readonly #insertBatch;
 	readonly #selectSnapshot;
 	readonly #selectUpdates;
@@ -57,7 +78,8 @@ export class SqliteDocumentStore implements DocumentStore {
 	readonly #countUpdates;
 	readonly #compact;
 
-	constructor(db: Db) {
+	constructor(db: Db, options: SqliteStoreOptions = {}) {
+		this.#commitBudgetMs = options.commitBudgetMs ?? defaultCommitBudgetMs;
 		this.#selectSnapshot = db.prepare<[string], { data: Buffer }>(
 			'SELECT data FROM yjs_snapshots WHERE meeting_id = ?'
 		);
@@ -99,22 +121,40 @@ export class SqliteDocumentStore implements DocumentStore {
 	append(meetingId: string, update: Uint8Array): Promise<number> {
 		return new Promise((resolve, reject) => {
 			this.#pending.push({ meetingId, update, resolve, reject });
-			if (this.#pending.length === 1) setImmediate(this.#commit);
+			if (this.#pending.length > 1) return;
+			if (this.#spentThisTurn < this.#commitBudgetMs) queueMicrotask(this.#commit);
+			else setImmediate(this.#commit);
 		});
 	}
 
-	/** Commits the turn's appends in one transaction, then answers each of them. */
+	/** Commits the appends waiting in one transaction, then answers each of them. */
 	readonly #commit = (): void => {
 		const batch = this.#pending;
 		this.#pending = [];
+		const started = performance.now();
 		let ids: number[];
 		try {
 			ids = this.#insertBatch(batch);
 		} catch (error) {
 			for (const append of batch) append.reject(error);
 			return;
+		} finally {
+			this.#spend(performance.now() - started);
 		}
 		batch.forEach((append, i) => append.resolve(ids[i]!));
+	};
+
+	#spend(ms: number): void {
+		this.#spentThisTurn += ms;
+		if (this.#turnEndScheduled) return;
+		this.#turnEndScheduled = true;
+		setImmediate(this.#endTurn);
+	}
+
+	/** In the check phase: the next turn starts with its whole budget. */
+	readonly #endTurn = (): void => {
+		this.#spentThisTurn = 0;
+		this.#turnEndScheduled = false;
 	};
 
 	async compact(meetingId: string, snapshot: Uint8Array, throughUpdateId: number): Promise<void> {
