@@ -1,4 +1,3 @@
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { Db } from '../db/database.js';
 
 /** What is stored of one document: a compacted snapshot (or none) and the updates appended after it. */
@@ -41,93 +40,35 @@ export interface SqliteStoreOptions {
 	/**
 	 * Milliseconds of commits one turn of the event loop may spend committing appends at once; past
 	 * it, the rest of the turn's appends wait for one commit in its check phase. 0 groups every turn
-	 * into one commit.
+	 * into one commit, `Infinity` never groups.
 	 */
 	commitBudgetMs?: number;
-	/**
-	 * The share of time (0–1) the event loop may have been busy lately for appends to commit at once;
-	 * above it the server is loaded, and each turn's appends wait for one commit in its check phase.
-	 */
-	loadedUtilization?: number;
-	/** How often, at most, the event loop's utilization is sampled (milliseconds). */
-	loadSampleMs?: number;
 }
 
-/**
- * When appends commit: at once (a microtask), or together with the rest of the turn of the event
- * loop in its check phase (`setImmediate`). At once while the server is lightly loaded and the turn
- * has not yet spent its budget on commits; together otherwise (see `SqliteDocumentStore`).
- */
-class CommitPolicy {
-	readonly #budgetMs: number;
-	readonly #loadedUtilization: number;
-	readonly #sampleMs: number;
-	/** Milliseconds spent on commits since the last check phase. */
-	#spentThisTurn = 0;
-	#turnEndScheduled = false;
-	#sample: EventLoopUtilization | undefined;
-	#sampledAt = 0;
-	#loaded = false;
-
-	constructor(options: SqliteStoreOptions) {
-		this.#budgetMs = options.commitBudgetMs ?? 0.5;
-		this.#loadedUtilization = options.loadedUtilization ?? 0.5;
-		this.#sampleMs = options.loadSampleMs ?? 100;
-	}
-
-	/** Whether appends made now commit at once rather than in the turn's check phase. */
-	atOnce(): boolean {
-		return this.#spentThisTurn < this.#budgetMs && !this.#isLoaded();
-	}
-
-	/** Counts a commit's time against the turn's budget. */
-	spent(ms: number): void {
-		this.#spentThisTurn += ms;
-		if (this.#turnEndScheduled) return;
-		this.#turnEndScheduled = true;
-		setImmediate(this.#endTurn);
-	}
-
-	/** In the check phase: the next turn starts with its whole budget. */
-	readonly #endTurn = (): void => {
-		this.#spentThisTurn = 0;
-		this.#turnEndScheduled = false;
-	};
-
-	/** The event loop's utilization since the previous sample, at most every `#sampleMs`. */
-	#isLoaded(): boolean {
-		const now = performance.now();
-		if (this.#sample && now - this.#sampledAt < this.#sampleMs) return this.#loaded;
-		const sample = performance.eventLoopUtilization();
-		// The first sample is only a start: the process's whole past says nothing about now.
-		this.#loaded = this.#sample !== undefined && performance.eventLoopUtilization(sample, this.#sample).utilization > this.#loadedUtilization;
-		this.#sample = sample;
-		this.#sampledAt = now;
-		return this.#loaded;
-	}
-}
+/** What one turn may spend on commits made at once (see the class). */
+export const defaultCommitBudgetMs = 0.5;
 
 /**
  * better-sqlite3 is synchronous: each call is one statement (or one transaction) on the WAL database.
  *
  * Appends made together (in one run of code, such as a document's batch) are one transaction, and
  * it commits as soon as that run is over (a microtask): an update waits for nothing but its own
- * commit. That costs a commit per update where a commit per turn of the event loop would do, and a
- * commit costs far more than a row (about 11 µs against 2 µs here, more with `full`'s fsync). So
- * appends wait for one commit in the turn's check phase (`setImmediate`), as a group with the rest
- * of the turn's from every meeting, when committing at once would cost too much:
- * - once the turn has spent `commitBudgetMs` (0.5 ms) on commits: a burst;
- * - while the event loop has lately been busy more than `loadedUtilization` (half) of the time: a
- *   loaded server, where every commit saved is CPU for relaying.
- * A lightly loaded server thus commits each update as it comes, and a loaded one once per turn
- * (docs/storage.md).
+ * commit. Committing at once costs more commits than committing once per turn of the event loop,
+ * and a commit costs far more than a row (about 11 µs against 2 µs here, more with `full`'s fsync),
+ * so a turn that has already spent `commitBudgetMs` on commits stops committing at once: its later
+ * appends, from any meeting, wait for one commit in the turn's check phase (`setImmediate`), as a
+ * group. A lightly loaded server thus commits each update as it comes, and a loaded one still
+ * commits a few times per turn, not once per update (docs/storage.md).
  *
  * Each `append` resolves when its transaction has committed. If the transaction fails (a full
  * disk), every append in it is refused and nothing of it is stored; the documents relay none of them.
  */
 export class SqliteDocumentStore implements DocumentStore {
 	#pending: PendingAppend[] = [];
-	readonly #policy: CommitPolicy;
+	readonly #commitBudgetMs: number;
+	/** Milliseconds spent on commits since the last check phase. */
+	#spentThisTurn = 0;
+	#turnEndScheduled = false;
 	readonly #insertBatch;
 	readonly #selectSnapshot;
 	readonly #selectUpdates;
@@ -138,7 +79,7 @@ export class SqliteDocumentStore implements DocumentStore {
 	readonly #compact;
 
 	constructor(db: Db, options: SqliteStoreOptions = {}) {
-		this.#policy = new CommitPolicy(options);
+		this.#commitBudgetMs = options.commitBudgetMs ?? defaultCommitBudgetMs;
 		this.#selectSnapshot = db.prepare<[string], { data: Buffer }>(
 			'SELECT data FROM yjs_snapshots WHERE meeting_id = ?'
 		);
@@ -181,7 +122,7 @@ export class SqliteDocumentStore implements DocumentStore {
 		return new Promise((resolve, reject) => {
 			this.#pending.push({ meetingId, update, resolve, reject });
 			if (this.#pending.length > 1) return;
-			if (this.#policy.atOnce()) queueMicrotask(this.#commit);
+			if (this.#spentThisTurn < this.#commitBudgetMs) queueMicrotask(this.#commit);
 			else setImmediate(this.#commit);
 		});
 	}
@@ -198,9 +139,22 @@ export class SqliteDocumentStore implements DocumentStore {
 			for (const append of batch) append.reject(error);
 			return;
 		} finally {
-			this.#policy.spent(performance.now() - started);
+			this.#spend(performance.now() - started);
 		}
 		batch.forEach((append, i) => append.resolve(ids[i]!));
+	};
+
+	#spend(ms: number): void {
+		this.#spentThisTurn += ms;
+		if (this.#turnEndScheduled) return;
+		this.#turnEndScheduled = true;
+		setImmediate(this.#endTurn);
+	}
+
+	/** In the check phase: the next turn starts with its whole budget. */
+	readonly #endTurn = (): void => {
+		this.#spentThisTurn = 0;
+		this.#turnEndScheduled = false;
 	};
 
 	async compact(meetingId: string, snapshot: Uint8Array, throughUpdateId: number): Promise<void> {
