@@ -45,12 +45,8 @@ export interface SqliteStoreOptions {
 	commitBudgetMs?: number;
 }
 
-/**
- * What one turn may spend on commits made at once (see the class). At the benchmark's default load a
- * commit's p99 is about 0.2 ms and a busy turn reads about 5 updates, so 2 ms is seldom reached
- * there; 0.5 ms was, often enough to show in the tail (docs/performance.md, the ninth session).
- */
-export const defaultCommitBudgetMs = 2;
+/** What one turn may spend on commits made at once (see the class). */
+export const defaultCommitBudgetMs = 0.5;
 
 /**
  * better-sqlite3 is synchronous: each call is one statement (or one transaction) on the WAL database.
