@@ -46,7 +46,7 @@ export interface SqliteStoreOptions {
 }
 
 /** What one turn may spend on commits made at once (see the class). */
-export const defaultCommitBudgetMs = 0.5;
+const defaultCommitBudgetMs = 0.5;
 
 /**
  * better-sqlite3 is synchronous: each call is one statement (or one transaction) on the WAL database.
