@@ -1,5 +1,5 @@
 /**
- * The durable peer: `@hocuspocus/server` 3 with `@hocuspocus/extension-sqlite`, as its documentation sets
+ * The durable peer: `@hocuspocus/server` 4 with `@hocuspocus/extension-sqlite`, as its documentation sets
  * it up (`new Server({ extensions: [new SQLite({ database })] })`), on HOST (default 127.0.0.1) and PORT
  * (0 picks a free port), the database file in DATA_DIR.
  *

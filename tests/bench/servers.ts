@@ -144,7 +144,7 @@ export const reference: BenchServer = {
 
 export const hocuspocus: BenchServer = {
 	key: 'hocuspocus',
-	label: '@hocuspocus/server 3.4.4 + SQLite',
+	label: '@hocuspocus/server 4.7.0 + SQLite',
 	letter: 'H',
 	durability:
 		'relays from memory; its SQLite extension stores the whole document 2 s after the last change, at most 10 s ' +
