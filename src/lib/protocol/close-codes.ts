@@ -36,6 +36,8 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Codes after which reconnecting with the same credentials cannot succeed. */
 export const permanentCloseCodes: ReadonlySet<number> = new Set([
+	// The same frame would be sent again on reconnect and refused again, every few seconds, forever.
+	CloseCode.MessageTooBig,
 	CloseCode.MalformedMessage,
 	CloseCode.Unauthenticated,
 	CloseCode.Forbidden,
