@@ -75,9 +75,9 @@ parentPort.on('message', () => {
  * copies what the last pass missed, and the next commit starts the log over. The WAL stays near
  * `catchUpFrames` pages (6 MiB in the same test).
  *
- * That catch-up used to follow every pass that reported `catchUpFrames`: at 100 meetings × 8 clients
- * once a second, 1.8 ms (up to 3 ms) on the event loop each, mostly the database file's sync. With
- * the thread settling the log, 6 times in 44 s instead of 39 (docs/storage.md).
+ * Each catch-up is 1.8 ms (up to 3 ms) on the event loop, mostly the database file's sync. Without the
+ * thread settling the log it would follow every pass that reports `catchUpFrames`, at 100 meetings ×
+ * 8 clients once a second (39 times in 44 s); with it, 6 times (docs/storage.md).
  *
  * If the worker fails, the app's connection checkpoints by itself again, as SQLite does by default.
  */

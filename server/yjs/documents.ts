@@ -333,8 +333,8 @@ export class LiveDocument {
 			}
 			// A client coming back after its connection ended announces the clock it had, which the
 			// server and every peer have seen already: Awareness would ignore it until the client's next
-			// change (the stock provider renews every 15 s), so after a reconnect it was missing from
-			// everyone's presence. A connection's first announcement is its own client (the stock
+			// change (the stock provider renews every 15 s), so after a reconnect it would be missing
+			// from everyone's presence. A connection's first announcement is its own client (the stock
 			// provider sends it on open, before anything else): its return is news and gets the next
 			// clock (tests/integration/reconnect-storm.test.ts, server/yjs/presence.test.ts).
 			const fresh = !first

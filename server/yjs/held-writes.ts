@@ -53,7 +53,7 @@ export class HeldWrites {
 	 * @param maxHeldBytes What one socket may hold. A write that would take it further lets the socket
 	 *   go at once: a batch is for many small messages, and what a socket holds counts against its
 	 *   peer's send buffer (a slow consumer is closed at `MAX_BUFFERED_BYTES`), so a burst of large
-	 *   updates must reach the kernel as it did before.
+	 *   updates must reach the kernel at once.
 	 */
 	constructor(readonly maxHeldBytes = 64 * 1024) {}
 

@@ -54,7 +54,7 @@ const defaultCommitBudgetMs = 0.5;
  * Appends made together (in one run of code, such as a document's batch) are one transaction, and
  * it commits as soon as that run is over (a microtask): an update waits for nothing but its own
  * commit. Committing at once costs more commits than committing once per turn of the event loop,
- * and a commit costs far more than a row (about 11 µs against 2 µs here, more with `full`'s fsync),
+ * and a commit costs far more than a row (about 11 µs against 2 µs on two cores, more with `full`'s fsync),
  * so a turn that has already spent `commitBudgetMs` on commits stops committing at once: its later
  * appends, from any meeting, wait for one commit in the turn's check phase (`setImmediate`), as a
  * group. A lightly loaded server thus commits each update as it comes, and a loaded one still

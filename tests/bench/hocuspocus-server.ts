@@ -7,8 +7,8 @@
  * is debounced (`debounce` 2000 ms after the last change, at most `maxDebounce` 10000 ms after the first),
  * each store writes the whole document (`Y.encodeStateAsUpdate`) over the previous row, and updates are
  * applied and relayed from memory before that; `unloadImmediately` (true) stores and unloads a document
- * as soon as its last connection leaves. node-sqlite3's own defaults apply to the file (rollback journal,
- * synchronous FULL).
+ * as soon as its last connection leaves. The extension's better-sqlite3 keeps SQLite's defaults for the
+ * file (rollback journal, synchronous FULL), and runs synchronously on the event loop.
  *
  * Beside the websocket, `GET /loaded` answers the number of documents in memory (through Hocuspocus's
  * `onRequest` hook), so the join benchmark can wait for an unload. Prints `LISTENING <port>` like

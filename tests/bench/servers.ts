@@ -70,7 +70,7 @@ export const verkosto: BenchServer = {
 	key: 'verkosto',
 	label: 'Verkosto',
 	letter: 'V',
-	durability: 'appends each update to SQLite (WAL) before relaying it; commits at once, and groups the rest of a turn into one transaction once the turn has spent 0.5 ms committing (d0ce508)',
+	durability: 'appends each update to SQLite (WAL) before relaying it; commits at once, and groups the rest of a turn into one transaction once the turn has spent 0.5 ms committing',
 	async start(options) {
 		const root = options.verkostoRoot;
 		const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verkosto-bench-'));
