@@ -3,7 +3,8 @@
  * only improves it. This spec runs in the `nojs-dev` and `nojs-prod` projects (playwright.config.ts),
  * whose browsers run no script at all, each against a server of its own with an empty database: the
  * first coordinator sets up, signs out and in again, creates a meeting, adds a guest and a
- * professional, and the guest joins by the invitation in a second browser. Each form's errors come
+ * professional (whose account the coordinator made on the accounts page), gives the guest a new
+ * link, and the guest joins by the invitation in a second browser. Each form's errors come
  * back from the server in the reader's language. The live meeting itself needs JavaScript, and its
  * page says so.
  */
@@ -15,6 +16,7 @@ const sv = catalogs.sv;
 const coordinatorName = 'Kaisa Östman-Järvinen';
 const guestName = 'Åsa Sjöström';
 const meetingTitle = 'Åsa S. – ensimmäinen verkostotapaaminen';
+const nurseName = 'Outi Pöysti';
 
 /** The page's form error summary (an alert) and the field it names, marked invalid. */
 async function expectRefused(page: Page, label: string, text: string) {
@@ -28,6 +30,7 @@ test('without JavaScript: set up, sign out and in, create a meeting, add partici
 	// The dev server compiles each page on its first visit; argon2id hashes three passwords.
 	test.setTimeout(180_000);
 	const email = `koordinaattori.${testInfo.project.name}@example.fi`;
+	const nurseEmail = `outi.poysti.${testInfo.project.name}@example.fi`;
 	const desk = await (await world.anonymous()).newPage();
 
 	await test.step('the first-run setup refuses an empty form with the errors, then creates the coordinator', async () => {
@@ -85,6 +88,22 @@ test('without JavaScript: set up, sign out and in, create a meeting, add partici
 		await expect(desk.getByRole('heading', { level: 1 })).toHaveText(fi.home_my_meetings, { timeout: 30_000 });
 	});
 
+	await test.step('the coordinator adds a colleague’s account; a short password is refused', async () => {
+		await desk.getByRole('link', { name: fi.home_accounts }).click();
+		const form = desk.getByRole('region', { name: fi.accounts_add_heading });
+		await form.getByLabel(fi.field_email, { exact: true }).fill(nurseEmail);
+		await form.getByLabel(fi.field_name, { exact: true }).fill(nurseName);
+		await form.getByLabel(fi.field_initial_password, { exact: true }).fill('lyhyt');
+		await form.getByRole('button', { name: fi.accounts_add_submit }).click();
+		await expectRefused(desk, fi.field_initial_password, fi.field_error_password_length);
+		await expect(form.getByLabel(fi.field_name, { exact: true })).toHaveValue(nurseName);
+
+		await form.getByLabel(fi.field_initial_password, { exact: true }).fill(password);
+		await form.getByRole('button', { name: fi.accounts_add_submit }).click();
+		await expect(desk.getByRole('status').filter({ hasText: fi.accounts_added.replace('{name}', nurseName) })).toBeVisible();
+		await desk.getByRole('link', { name: fi.back_to_my_meetings }).click();
+	});
+
 	const meetingId = await test.step('a meeting without a name is refused; with one it is created', async () => {
 		await desk.getByRole('link', { name: fi.home_new_meeting }).click();
 		await desk.getByLabel(fi.field_place, { exact: true }).fill('Vaasan työkykypiste, neuvotteluhuone 3');
@@ -98,7 +117,7 @@ test('without JavaScript: set up, sign out and in, create a meeting, add partici
 		return /\/meetings\/([^/?]+)\/participants/.exec(desk.url())![1]!;
 	});
 
-	const inviteUrl = await test.step('the coordinator adds the client as a guest: the personal link is on the page', async () => {
+	const firstInviteUrl = await test.step('the coordinator adds the client as a guest: the personal link is on the page', async () => {
 		const form = desk.getByRole('region', { name: fi.participants_add_heading });
 		await form.getByRole('button', { name: fi.participants_add_submit }).click();
 		await expectRefused(desk, fi.field_participant_name, fi.field_error_required);
@@ -119,21 +138,30 @@ test('without JavaScript: set up, sign out and in, create a meeting, add partici
 	});
 
 	await test.step('and a professional with an account, chosen from the list', async () => {
-		const nurse = await world.account('Outi Pöysti', 'professional');
-		// The account was made after this page was drawn: load it again.
-		await desk.goto(`/meetings/${meetingId}/participants`);
 		const form = desk.getByRole('region', { name: fi.participants_account_heading });
-		await form.getByLabel(fi.field_account, { exact: true }).selectOption({ label: `${nurse.name} (${nurse.email})` });
+		await form.getByLabel(fi.field_account, { exact: true }).selectOption({ label: `${nurseName} (${nurseEmail})` });
 		await form.getByLabel(fi.field_role, { exact: true }).selectOption({ label: fi.role_nurse });
 		await form.getByRole('button', { name: fi.participants_account_submit }).click();
-		await expect(desk.getByRole('status').filter({ hasText: fi.participants_account_added.replace('{name}', nurse.name) })).toBeVisible();
+		await expect(desk.getByRole('status').filter({ hasText: fi.participants_account_added.replace('{name}', nurseName) })).toBeVisible();
 		const people = desk.getByRole('region', { name: fi.participants_list_heading.replace('{count}', '3') });
-		await expect(people.getByRole('heading', { level: 3, name: nurse.name })).toBeVisible();
+		await expect(people.getByRole('heading', { level: 3, name: nurseName })).toBeVisible();
 		await expect(people.getByRole('heading', { level: 3, name: guestName })).toBeVisible();
+	});
+
+	const inviteUrl = await test.step('a new link for the guest replaces the first one', async () => {
+		await desk.getByRole('button', { name: fi.participants_reissue_for.replace('{name}', guestName) }).click();
+		const link = desk.getByRole('region', { name: fi.invite_heading.replace('{name}', guestName) }).getByLabel(fi.invite_link_label);
+		await expect(link).toBeVisible();
+		const url = await link.inputValue();
+		expect(url).toMatch(/\/join\/[A-Za-z0-9_-]{22,}$/);
+		expect(url).not.toBe(firstInviteUrl);
+		return url;
 	});
 
 	const guest = await (await world.anonymous()).newPage();
 	await test.step('the client opens the link in another browser: an empty name is refused, then they join with consent', async () => {
+		expect((await guest.goto(firstInviteUrl))?.status()).toBe(403);
+		await expect(guest.getByText(fi.join_refused_revoked)).toBeVisible();
 		await guest.goto(inviteUrl);
 		await expect(guest.getByRole('heading', { level: 1 })).toHaveText(fi.join_title);
 		await expect(guest.getByLabel(fi.field_display_name, { exact: true })).toHaveValue(guestName);
