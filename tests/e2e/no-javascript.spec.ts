@@ -183,7 +183,7 @@ test('without JavaScript: set up, sign out and in, create a meeting, add partici
 		await expect(guest.getByRole('heading', { name: fi.agenda_current.replace('{phase}', fi.phase_introductions) })).toBeVisible();
 		const roster = guest.getByRole('region', { name: fi.roster_heading });
 		await expect(roster).toContainText(coordinatorName);
-		await expect(roster).toContainText('Outi Pöysti');
+		await expect(roster).toContainText(nurseName);
 		// Nothing promises what cannot come without a script.
 		await expect(guest.getByText(fi.meeting_loading).filter({ visible: true })).toHaveCount(0);
 		await expect(guest.getByRole('tablist')).toBeHidden();
@@ -195,6 +195,13 @@ test('without JavaScript: set up, sign out and in, create a meeting, add partici
 		await expect(guest.getByText(catalogs.sv.room_needs_javascript)).toBeVisible();
 		await guest.getByRole('navigation', { name: sv.language_change }).getByRole('button', { name: catalogs.en.language_en }).click();
 		await expect(guest.getByText(catalogs.en.room_needs_javascript)).toBeVisible();
+	});
+
+	await test.step('revoking is confirmed in a disclosure, which needs no script either', async () => {
+		await desk.getByText(fi.participants_revoke_for.replace('{name}', nurseName)).click();
+		await desk.getByRole('button', { name: fi.participants_revoke_confirm }).click();
+		await expect(desk.getByRole('status').filter({ hasText: fi.participants_revoked_done.replace('{name}', nurseName) })).toBeVisible();
+		await expect(desk.getByRole('region', { name: fi.participants_list_heading.replace('{count}', '2') })).toBeVisible();
 	});
 
 	await test.step('the coordinator opens the meeting from the participants page and reads the same note', async () => {
