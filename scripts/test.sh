@@ -71,7 +71,7 @@ status=$?
 read -r p f <<<"$(count vitest "$vitest_report" "$status")"
 record 'vitest (unit, integration)' "$p" "$f" $((SECONDS - start))
 
-section 'End-to-end tests (Playwright: dev server and production build)'
+section 'End-to-end tests (Playwright: dev server and production build, with and without JavaScript)'
 start=$SECONDS
 rm -f "$playwright_report"
 if [[ $built == yes ]]; then
@@ -84,7 +84,7 @@ else
 	PLAYWRIGHT_JSON_OUTPUT_FILE="$playwright_report" npx playwright test --list --reporter=json >/dev/null
 	read -r p f <<<"$(count playwright-not-run "$playwright_report")"
 fi
-record 'playwright (dev, prod)' "$p" "$f" $((SECONDS - start))
+record 'playwright (all projects)' "$p" "$f" $((SECONDS - start))
 
 section 'Summary'
 printf '%s\n' "${table[@]}"

@@ -28,7 +28,8 @@ const session: Handle = async ({ event, resolve }) => {
 /** First run: while no account exists, every page leads to /setup, and only /setup creates one. */
 const firstRun: Handle = ({ event, resolve }) => {
 	const path = event.url.pathname;
-	const open = path.startsWith('/setup') || path.startsWith('/api/') || path === '/accessibility';
+	// The language picker posts to /language, also on the setup page without JavaScript.
+	const open = path.startsWith('/setup') || path.startsWith('/api/') || path === '/accessibility' || path === '/language';
 	if (!open && event.locals.app.accounts.setupRequired()) {
 		redirect(303, '/setup');
 	}
