@@ -34,7 +34,7 @@ export const defaultLimits: ConnectionLimits = {
 	requestsPerSecond: 5,
 	requestBurst: 30,
 	answerBytesPerSecond: 1024 * 1024,
-	answerBurstBytes: 16 * 1024 * 1024,
+	answerBurstBytes: 4 * 1024 * 1024,
 	maxQueuedBytes: 4 * 1024 * 1024,
 	maxQueuedMessages: 1024
 };
