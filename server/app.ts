@@ -138,6 +138,10 @@ export class App {
 				updateBurst: config.rateBurst,
 				awarenessPerSecond: config.rateMessagesPerSecond,
 				awarenessBurst: config.rateBurst,
+				requestsPerSecond: config.rateRequestsPerSecond,
+				requestBurst: config.rateRequestBurst,
+				answerBytesPerSecond: config.rateAnswerBytesPerSecond,
+				answerBurstBytes: config.rateAnswerBurstBytes,
 				maxQueuedBytes: Math.max(4 * config.maxMessageBytes, 4 * 1024 * 1024)
 			},
 			authorize: (meetingId, request) => this.#authorizeYjs(meetingId, request.headers.cookie),

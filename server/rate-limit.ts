@@ -60,9 +60,11 @@ export class RateLimiter {
 		for (const [key, hits] of this.#hits) {
 			if (hits.every((at) => at <= now - this.#windowMs)) this.#hits.delete(key);
 		}
-		// Still full of live keys (a flood of distinct ones): the oldest go first.
+		// Still full of live keys (a flood of distinct ones): the oldest go first, down to nine tenths
+		// of the cap, so the sweep runs once per many new keys, not on every one.
+		const target = Math.floor(this.#maxKeys * 0.9);
 		for (const key of this.#hits.keys()) {
-			if (this.#hits.size <= this.#maxKeys) break;
+			if (this.#hits.size <= target) break;
 			this.#hits.delete(key);
 		}
 	}
