@@ -5,7 +5,7 @@ import type { LiveConnections } from './connections.js';
 import { DomainError, refusal } from './errors.js';
 import type { Principal } from './policy.js';
 import { RateLimiter } from './rate-limit.js';
-import { InputError, type User, type UserRepository } from './users.js';
+import { emailMaxLength, InputError, passwordMaxLength, type User, type UserRepository } from './users.js';
 import { CloseCode } from '../src/lib/protocol/close-codes.js';
 
 /** Sign-in attempts: per account and per address, within 15 minutes. */
@@ -52,7 +52,19 @@ export class Accounts {
 		return { user, sessionId: session.id };
 	}
 
+	/** What the sign-in limiters hold (tests assert that refused input does not grow them). */
+	get limiterStats(): { perAccount: RateLimiter['stats']; perAddress: RateLimiter['stats'] } {
+		return { perAccount: this.#perAccount.stats, perAddress: this.#perAddress.stats };
+	}
+
 	async signIn(email: string, password: string, address: string): Promise<{ user: User; sessionId: string }> {
+		// Refused before anything keeps it: a limiter key of a 450 KiB e-mail was kept even when the
+		// attempt was refused, and a long password costs argon2 time (issue 20).
+		if (email.length > emailMaxLength || password.length > passwordMaxLength) {
+			throw new DomainError('invalid', `An email address has at most ${emailMaxLength} characters, a password at most ${passwordMaxLength}.`, {
+				issues: [{ path: email.length > emailMaxLength ? 'email' : 'password', message: 'too_long' }]
+			});
+		}
 		const accountKey = email.trim().toLowerCase();
 		for (const verdict of [this.#perAccount.hit(accountKey), this.#perAddress.hit(address)]) {
 			if (!verdict.allowed) {

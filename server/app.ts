@@ -1,6 +1,5 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import * as Y from 'yjs';
 import { CloseCode } from '../src/lib/protocol/close-codes.js';
 import { meetingIdPattern } from '../src/lib/protocol/yjs-messages.js';
 import { databasePath, type Config } from './config.js';
@@ -28,6 +27,7 @@ import { Metrics } from './metrics.js';
 import { createRealtime, type RealtimeServer } from './realtime/socket.js';
 import { DocumentRegistry } from './yjs/documents.js';
 import { YjsEndpoint, type AuthorizeVerdict } from './yjs/endpoint.js';
+import { defaultLimits } from './yjs/limits.js';
 import { SqliteDocumentStore } from './yjs/storage.js';
 
 type Next = () => void;
@@ -133,10 +133,15 @@ export class App {
 			heartbeatMs: config.heartbeatMs,
 			maxPendingUpgrades: config.maxPendingUpgrades,
 			limits: {
+				...defaultLimits,
 				updatesPerSecond: config.rateMessagesPerSecond,
 				updateBurst: config.rateBurst,
 				awarenessPerSecond: config.rateMessagesPerSecond,
 				awarenessBurst: config.rateBurst,
+				requestsPerSecond: config.rateRequestsPerSecond,
+				requestBurst: config.rateRequestBurst,
+				answerBytesPerSecond: config.rateAnswerBytesPerSecond,
+				answerBurstBytes: config.rateAnswerBurstBytes,
 				maxQueuedBytes: Math.max(4 * config.maxMessageBytes, 4 * 1024 * 1024)
 			},
 			authorize: (meetingId, request) => this.#authorizeYjs(meetingId, request.headers.cookie),
@@ -172,7 +177,8 @@ export class App {
 			documentSnapshot: async (meetingId) => {
 				const live = this.documents.get(meetingId);
 				if (!live || live.state !== 'ready') return null;
-				return live.run(() => Y.encodeSnapshot(Y.snapshot(live.doc)));
+				// Encoded once per document state (answers.ts): a flood of these costs no CPU per event.
+				return live.run(() => live.answers.snapshot());
 			},
 			onConnectionCountChange: (n) => metrics.openConnections.set({ channel: 'socket.io' }, n),
 			limits: { eventsPerSecond: config.socketEventsPerSecond, eventBurst: config.socketEventBurst }

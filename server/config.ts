@@ -21,6 +21,12 @@ export interface Config {
 	/** Per-connection limits: updates and awareness messages a second (sustained), and their burst. */
 	rateMessagesPerSecond: number;
 	rateBurst: number;
+	/** Per-connection limits on requests for an answer (sync step 1, query awareness) a second, and their burst. */
+	rateRequestsPerSecond: number;
+	rateRequestBurst: number;
+	/** Per-connection budget of answer bytes a second, and how many may be saved up (docs/close-codes.md, "Limits"). */
+	rateAnswerBytesPerSecond: number;
+	rateAnswerBurstBytes: number;
 	/** Upgrades still being authorized at once; more are answered 503 (work before authentication). */
 	maxPendingUpgrades: number;
 	/** Per-socket limits of socket.io: events a second (sustained), and their burst. */
@@ -54,6 +60,10 @@ const defaults: Config = {
 	maxDocumentBytes: 32 * 1024 * 1024,
 	rateMessagesPerSecond: 60,
 	rateBurst: 240,
+	rateRequestsPerSecond: 5,
+	rateRequestBurst: 30,
+	rateAnswerBytesPerSecond: 1024 * 1024,
+	rateAnswerBurstBytes: 4 * 1024 * 1024,
 	maxPendingUpgrades: 256,
 	socketEventsPerSecond: 20,
 	socketEventBurst: 60,
@@ -92,6 +102,10 @@ export function configFrom(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
 		maxDocumentBytes: int('MAX_DOCUMENT_BYTES', defaults.maxDocumentBytes),
 		rateMessagesPerSecond: int('RATE_MESSAGES_PER_SECOND', defaults.rateMessagesPerSecond),
 		rateBurst: int('RATE_BURST', defaults.rateBurst),
+		rateRequestsPerSecond: int('RATE_REQUESTS_PER_SECOND', defaults.rateRequestsPerSecond),
+		rateRequestBurst: int('RATE_REQUEST_BURST', defaults.rateRequestBurst),
+		rateAnswerBytesPerSecond: int('RATE_ANSWER_BYTES_PER_SECOND', defaults.rateAnswerBytesPerSecond),
+		rateAnswerBurstBytes: int('RATE_ANSWER_BURST_BYTES', defaults.rateAnswerBurstBytes),
 		maxPendingUpgrades: int('MAX_PENDING_UPGRADES', defaults.maxPendingUpgrades),
 		socketEventsPerSecond: int('SOCKET_EVENTS_PER_SECOND', defaults.socketEventsPerSecond),
 		socketEventBurst: int('SOCKET_EVENT_BURST', defaults.socketEventBurst),

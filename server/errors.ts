@@ -37,6 +37,8 @@ const statusOf = {
 	forbidden: 403,
 	not_found: 404,
 	conflict: 409,
+	/** A request body larger than its limit (docs/api.md). */
+	too_large: 413,
 	unprocessable: 422,
 	rate_limited: 429
 } as const;

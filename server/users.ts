@@ -36,6 +36,8 @@ const argon2Options = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLe
 
 export const passwordMinLength = 12;
 export const passwordMaxLength = 256;
+/** RFC 5321's longest deliverable address (a path of 256 octets less its angle brackets). */
+export const emailMaxLength = 254;
 
 export class InputError extends Error {
 	constructor(
@@ -68,7 +70,7 @@ export class UserRepository {
 	async create(input: { email: string; name: string; role: AccountRole; password: string }): Promise<User> {
 		const email = input.email.trim().toLowerCase();
 		const name = input.name.trim();
-		if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) {
+		if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > emailMaxLength) {
 			throw new InputError('invalid_email', 'Give a valid email address.');
 		}
 		if (name.length === 0 || name.length > 100) throw new InputError('invalid_name', 'A name needs 1 to 100 characters.');

@@ -23,7 +23,7 @@ import { TokenBucket } from '../yjs/limits.js';
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-const meetingId = v.pipe(v.string(), v.regex(meetingIdPattern));
+const meetingId = v.pipe(v.string(), v.maxLength(64), v.regex(meetingIdPattern));
 const participantId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const schemas = {
 	join: v.object({ meetingId }),

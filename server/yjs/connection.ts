@@ -1,18 +1,11 @@
 import type { WebSocket } from 'ws';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode, closeReasons } from '../../src/lib/protocol/close-codes.js';
 import type { Logger } from '../log.js';
 import { DocumentTooLargeError, DocumentUnavailableError, isStorageFull, type LiveDocument, type Peer } from './documents.js';
 import { defaultLimits, TokenBucket, type ConnectionLimits } from './limits.js';
 import type { HeldSocket } from './held-writes.js';
-import {
-	encodeAwareness,
-	encodeSyncStep1,
-	encodeSyncStep2,
-	parseMessage,
-	ProtocolError,
-	type AwarenessEntry
-} from './messages.js';
+import type { Answer } from './answers.js';
+import { encodeSyncStep1, parseMessage, ProtocolError, type AwarenessEntry } from './messages.js';
 
 const binaryFrame = { binary: true } as const;
 
@@ -80,8 +73,13 @@ export class YjsConnection implements Peer {
 	readonly #writes: ConnectionOptions['writes'];
 	readonly #updates: TokenBucket;
 	readonly #awareness: TokenBucket;
-	/** Bytes received and queued in the document but not processed yet. */
+	/** Sync step 1 and query awareness: each asks the server for an answer. */
+	readonly #requests: TokenBucket;
+	/** Bytes of answers sent (limits.ts): charged after each answer, so it may run into debt. */
+	readonly #answerBytes: TokenBucket;
+	/** Bytes and messages received and queued in the document but not processed yet. */
 	#queuedBytes = 0;
+	#queuedMessages = 0;
 	#closed = false;
 	/** Whether the peer has sent an awareness message yet (its first may announce a returning client). */
 	#spokeAwareness = false;
@@ -98,6 +96,8 @@ export class YjsConnection implements Peer {
 		this.#writes = options.writes;
 		this.#updates = new TokenBucket(this.#limits.updatesPerSecond, this.#limits.updateBurst);
 		this.#awareness = new TokenBucket(this.#limits.awarenessPerSecond, this.#limits.awarenessBurst);
+		this.#requests = new TokenBucket(this.#limits.requestsPerSecond, this.#limits.requestBurst);
+		this.#answerBytes = new TokenBucket(this.#limits.answerBytesPerSecond, this.#limits.answerBurstBytes);
 	}
 
 	/** Greets the peer once the document is loaded: our state vector and who else is here. */
@@ -105,10 +105,8 @@ export class YjsConnection implements Peer {
 		this.#doc
 			.run(() => {
 				this.send(encodeSyncStep1(this.#doc.doc));
-				const states = this.#doc.awareness.getStates();
-				if (states.size > 0) {
-					this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.#doc.awareness, [...states.keys()])));
-				}
+				// Not charged: once per connection, and a peer must not start in debt for the others' presence.
+				if (this.#doc.awareness.getStates().size > 0) this.send(this.#doc.answers.presence().message);
 			})
 			.catch((error: unknown) => this.#fail('start', error));
 	}
@@ -138,25 +136,36 @@ export class YjsConnection implements Peer {
 			// (tests/integration/faults.test.ts).
 			if (this.#doc.onlyRepeatsOthers(this, message.entries, firstAwareness)) return;
 		}
-		const bucket = message.type === 'update' ? this.#updates : message.type === 'awareness' ? this.#awareness : null;
-		if (bucket && !bucket.take()) {
+		// Every message counts against a budget of its kind (docs/close-codes.md, "Limits").
+		const bucket = message.type === 'update' ? this.#updates : message.type === 'awareness' ? this.#awareness : this.#requests;
+		if (!bucket.take()) {
 			this.#log.warn({ type: message.type }, 'closing a peer over its rate limit');
 			this.close(CloseCode.RateLimited, closeReasons[CloseCode.RateLimited]);
 			return;
 		}
-		if (this.#queuedBytes + frame.byteLength > this.#limits.maxQueuedBytes) {
-			this.#log.warn({ queuedBytes: this.#queuedBytes }, 'closing a peer whose unprocessed messages exceed the cap');
+		if (
+			this.#queuedBytes + frame.byteLength > this.#limits.maxQueuedBytes ||
+			this.#queuedMessages + 1 > this.#limits.maxQueuedMessages
+		) {
+			this.#log.warn(
+				{ queuedBytes: this.#queuedBytes, queuedMessages: this.#queuedMessages },
+				'closing a peer whose unprocessed messages exceed the cap'
+			);
 			this.close(CloseCode.TryAgainLater, closeReasons[CloseCode.TryAgainLater]);
 			return;
 		}
 		const size = frame.byteLength;
 		this.#queuedBytes += size;
-		const done = () => (this.#queuedBytes -= size);
+		this.#queuedMessages++;
+		const done = () => {
+			this.#queuedBytes -= size;
+			this.#queuedMessages--;
+		};
 		switch (message.type) {
 			case 'sync-step-1': {
 				const stateVector = message.stateVector;
 				this.#doc
-					.run(() => this.send(encodeSyncStep2(this.#doc.doc, stateVector)))
+					.run(() => this.#answer('sync', () => this.#doc.answers.syncStep2(stateVector)))
 					.catch((error: unknown) => this.#fail('sync', error))
 					.finally(done);
 				break;
@@ -185,14 +194,28 @@ export class YjsConnection implements Peer {
 				break;
 			case 'query-awareness':
 				this.#doc
-					.run(() => {
-						const clients = [...this.#doc.awareness.getStates().keys()];
-						this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.#doc.awareness, clients)));
-					})
+					.run(() => this.#answer('query-awareness', () => this.#doc.answers.presence()))
 					.catch((error: unknown) => this.#fail('query-awareness', error))
 					.finally(done);
 				break;
 		}
+	}
+
+	/**
+	 * Sends an answer, taken from the document's cache (answers.ts) or computed, and charges its cost
+	 * to the connection's answer budget. Nothing is computed for a connection that has closed (its
+	 * queued requests are skipped) or whose budget is in debt (it is closed with 4429).
+	 */
+	#answer(step: string, answer: () => Answer): void {
+		if (this.#closed) return;
+		if (!this.#answerBytes.available()) {
+			this.#log.warn({ step }, 'closing a peer over its answer budget');
+			this.close(CloseCode.RateLimited, closeReasons[CloseCode.RateLimited]);
+			return;
+		}
+		const result = answer();
+		this.#answerBytes.spend(result.cost);
+		this.send(result.message);
 	}
 
 	send(message: Uint8Array): void {

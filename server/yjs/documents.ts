@@ -6,6 +6,7 @@ import { CloseCode } from '../../src/lib/protocol/close-codes.js';
 import { encodeAwareness, encodeUpdate, ProtocolError, type AwarenessEntry } from './messages.js';
 import { applyAwarenessEntries } from './presence.js';
 import { maxTypeDepth, structsOf, typeDepthAfter, type Struct } from './nesting.js';
+import { CachedAnswers } from './answers.js';
 
 /** Awareness clients one connection may speak for (a stock provider announces one: its document's). */
 export const maxAwarenessClientsPerPeer = 8;
@@ -103,6 +104,8 @@ export class LiveDocument {
 	readonly meetingId: string;
 	readonly doc = new Y.Doc();
 	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	/** Answers encoded once per state and reused (answers.ts): read them inside `run`. */
+	readonly answers = new CachedAnswers(this.doc, this.awareness);
 	readonly loaded: Promise<void>;
 	readonly unloaded: Promise<void>;
 
@@ -451,6 +454,7 @@ export class LiveDocument {
 		clearTimeout(this.#unloadTimer);
 		this.doc.off('update', this.#relayUpdate);
 		this.awareness.off('update', this.#relayAwareness);
+		this.answers.destroy();
 		this.awareness.destroy();
 		this.doc.destroy();
 		this.#options.onGone(this);

@@ -203,10 +203,15 @@ export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
 }
 
 export function encodeSyncStep2(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
+	return encodeSyncStep2Message(Y.encodeStateAsUpdate(doc, stateVector));
+}
+
+/** A sync step 2 message carrying `update` (already encoded: see answers.ts). */
+export function encodeSyncStep2Message(update: Uint8Array): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, MessageType.Sync);
 	encoding.writeVarUint(encoder, SyncMessageType.Step2);
-	encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(doc, stateVector));
+	encoding.writeVarUint8Array(encoder, update);
 	return encoding.toUint8Array(encoder);
 }
 

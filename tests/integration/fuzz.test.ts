@@ -36,6 +36,10 @@ beforeAll(async () => {
 		// The fuzz is about what a frame says, not how often: per-connection rates are the faults suite's.
 		rateMessagesPerSecond: 1_000_000,
 		rateBurst: 1_000_000,
+		rateRequestsPerSecond: 1_000_000,
+		rateRequestBurst: 1_000_000,
+		rateAnswerBytesPerSecond: 1024 ** 4,
+		rateAnswerBurstBytes: 1024 ** 4,
 		unloadDelayMs: 100,
 		compactAfterUpdates: 200
 	});

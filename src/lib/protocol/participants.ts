@@ -57,7 +57,7 @@ export const NewMeeting = v.object({
 	title: required(200),
 	/** Local date and time, `YYYY-MM-DDTHH:mm` (Europe/Helsinki) or an ISO timestamp. */
 	scheduledAt: v.optional(
-		v.union([v.literal(''), v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/))]),
+		v.union([v.literal(''), v.pipe(v.string(), v.maxLength(40), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/))]),
 		''
 	),
 	place: v.optional(trimmed(200), ''),

@@ -4,6 +4,7 @@ import { field, retryAfter } from '$lib/server/forms';
 import { localPath } from '$lib/server/navigation';
 import { startSession } from '$lib/server/session';
 import { DomainError } from '../../../server/errors.js';
+import { emailMaxLength, passwordMaxLength } from '../../../server/users.js';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -17,11 +18,13 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const email = field(form, 'email').trim();
 		const password = field(form, 'password');
-		// Never the password: a failed form is sent back without it.
-		const values = { email };
+		// Never the password, nor an e-mail longer than any address: it is echoed into the page.
+		const values = { email: email.slice(0, emailMaxLength) };
 		const errors: FieldErrors = {};
 		if (!email) errors.email = 'required';
+		else if (email.length > emailMaxLength) errors.email = 'too_long';
 		if (!password) errors.password = 'required';
+		else if (password.length > passwordMaxLength) errors.password = 'too_long';
 		if (errors.email || errors.password) return fail(400, { values, errors });
 		try {
 			const { sessionId } = await locals.app.accounts.signIn(email, password, getClientAddress());

@@ -6,7 +6,7 @@ import type { RequestHandler } from './$types';
 const Body = v.object({
 	kind: v.optional(v.picklist(['follow_up', 'closing']), 'follow_up'),
 	title: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)),
-	scheduledAt: v.optional(v.nullable(v.pipe(v.string(), v.isoTimestamp())), null)
+	scheduledAt: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(40), v.isoTimestamp())), null)
 });
 
 /**

@@ -6,7 +6,7 @@ import type { RequestHandler } from './$types';
 /** `PUT /api/meetings/:id/phase` `{phase}` → 200 `{phase}`. The meeting's coordinator only. */
 export const PUT: RequestHandler = async ({ params, request, locals }) => {
 	try {
-		const { phase } = await readJson(request, v.object({ phase: v.string() }));
+		const { phase } = await readJson(request, v.object({ phase: v.pipe(v.string(), v.maxLength(64)) }));
 		const access = locals.app.participation.access(locals.principal, params.id);
 		locals.app.room.setPhase(access, phase);
 		return json({ phase });
