@@ -241,7 +241,7 @@ export class App {
 		if (deleted.meetings > 0) {
 			this.log.info(
 				{ ...deleted, retentionDays: this.config.retentionDays, pathIdleDays: this.config.pathIdleDays },
-				'retention: deleted ended service paths'
+				'retention: deleted closed meetings'
 			);
 		}
 		return deleted;
