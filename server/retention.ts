@@ -47,16 +47,20 @@ export function pathRetention(meetings: readonly PathMeetingRow[], rule: Retenti
 	// The latest decision of the path: the meeting closed last (ISO timestamps sort as text).
 	const last = meetings.reduce((a, b) => (b.closed_at! > a.closed_at! ? b : a));
 	let endsAt: Date;
+	let deleteAfter: Date;
 	if (last.kind === 'closing') {
 		endsAt = new Date(last.closed_at!);
+		deleteAfter = new Date(endsAt.getTime() + rule.retentionDays * dayMs);
 	} else {
 		// A meeting closes only with a follow-up date, but a follow-up may have been due before the
 		// meeting finally closed: the idle window never starts before the close.
 		const closedDay = helsinkiToday(new Date(last.closed_at!));
 		const followUp = last.follow_up_date && last.follow_up_date > closedDay ? last.follow_up_date : closedDay;
-		endsAt = helsinkiLocalToInstant(`${addDays(followUp, rule.idleDays + 1)}T00:00`)!;
+		// Calendar days in Helsinki, so both moments are midnights there, whatever daylight saving does.
+		const midnightAfter = (days: number) => helsinkiLocalToInstant(`${addDays(followUp, days + 1)}T00:00`)!;
+		endsAt = midnightAfter(rule.idleDays);
+		deleteAfter = midnightAfter(rule.idleDays + rule.retentionDays);
 	}
-	const deleteAfter = new Date(endsAt.getTime() + rule.retentionDays * dayMs);
 	return {
 		...base,
 		state: endsAt.getTime() <= now.getTime() ? 'ended' : 'awaiting_follow_up',

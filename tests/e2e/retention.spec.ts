@@ -28,8 +28,6 @@ const texts = Object.fromEntries(
 
 const fill = (text: string, values: Record<string, string>) => text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? `{${key}}`);
 
-const dayMs = 24 * 60 * 60 * 1000;
-
 /** `date` plus `days` calendar days, `YYYY-MM-DD`. */
 function addDays(date: string, days: number): string {
 	const at = new Date(`${date}T00:00:00Z`);
@@ -79,7 +77,7 @@ test('the coordinator sees when the path is deleted, in fi, sv and en, and delet
 	// Waiting for its follow-up: ends at the midnight after follow-up date + PATH_IDLE_DAYS (180), and
 	// is deleted RETENTION_DAYS (90) later.
 	const endsAt = helsinkiLocalToInstant(`${addDays(followUpDate, 181)}T00:00`)!;
-	const deleteAfter = new Date(endsAt.getTime() + 90 * dayMs);
+	const deleteAfter = helsinkiLocalToInstant(`${addDays(followUpDate, 271)}T00:00`)!;
 
 	await test.step('the JSON API says when, and who may delete the path', async () => {
 		const history = (await (await coordinator.request.get(`/api/meetings/${meetingId}/history`)).json()) as PathHistory;

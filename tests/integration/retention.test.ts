@@ -47,6 +47,8 @@ function addDays(date: string, days: number): string {
 
 /** The end of the idle window: the Helsinki midnight after the day `idleDays` after `followUp`. */
 const idleEnd = (followUp: string) => helsinkiLocalToInstant(`${addDays(followUp, idleDays + 1)}T00:00`)!;
+/** Its deletion: the Helsinki midnight RETENTION_DAYS calendar days later. */
+const idleDelete = (followUp: string) => helsinkiLocalToInstant(`${addDays(followUp, idleDays + retentionDays + 1)}T00:00`)!;
 
 async function plannedAndClosed(): Promise<PlanMeeting> {
 	const plan = await planMeeting(srv);
@@ -99,7 +101,7 @@ describe('a path whose closing meeting closes', () => {
 		expect(app.retention.forMeeting(first.id)).toEqual({
 			state: 'awaiting_follow_up',
 			endsAt: idleEnd(followUpDate).toISOString(),
-			deleteAfter: new Date(idleEnd(followUpDate).getTime() + retentionDays * dayMs).toISOString(),
+			deleteAfter: idleDelete(followUpDate).toISOString(),
 			retentionDays,
 			idleDays
 		});
@@ -142,7 +144,7 @@ describe('a path that goes idle', () => {
 		const followUpDate = addMonths(helsinkiToday(), 2);
 		await closeNext(plan, followUp, followUpDate);
 		const ends = idleEnd(followUpDate);
-		const deleteAfter = new Date(ends.getTime() + retentionDays * dayMs);
+		const deleteAfter = idleDelete(followUpDate);
 
 		// Within the idle window the path may still be followed up.
 		expect(app.retention.forMeeting(first.id, new Date(ends.getTime() - 1)).state).toBe('awaiting_follow_up');
@@ -160,7 +162,7 @@ describe('a path that goes idle', () => {
 		const app = srv.app;
 		const plan = await plannedAndClosed();
 		const followUpDate = app.followUp.get(plan.meeting.id)!.followUpDate;
-		const deleteAfter = new Date(idleEnd(followUpDate).getTime() + retentionDays * dayMs);
+		const deleteAfter = idleDelete(followUpDate);
 		await startNext(plan, plan.meeting.id, 'follow_up');
 		expect(await app.purgeExpired(deleteAfter)).toEqual({ paths: 0, meetings: 0 });
 		expect(exists(plan.meeting)).toBe(true);
@@ -172,7 +174,7 @@ describe('a path that goes idle', () => {
 		const other = await plannedAndClosed();
 		await startNext(other, other.meeting.id, 'follow_up');
 		const deleteAfter = app.retention.forMeeting(lone.meeting.id).deleteAfter!;
-		expect(deleteAfter).toBe(new Date(idleEnd(app.followUp.get(lone.meeting.id)!.followUpDate).getTime() + retentionDays * dayMs).toISOString());
+		expect(deleteAfter).toBe(idleDelete(app.followUp.get(lone.meeting.id)!.followUpDate).toISOString());
 		expect(await app.purgeExpired(new Date(deleteAfter))).toEqual({ paths: 1, meetings: 1 });
 		expect([exists(lone.meeting), exists(other.meeting)]).toEqual([false, true]);
 	});
