@@ -16,7 +16,7 @@ import type { PathDeleted, PathHistory } from '../../src/lib/protocol/retention'
 import { formatDay, helsinkiDay as dayOfInstant } from '../../src/lib/time/calendar';
 import { helsinkiLocalToInstant } from '../../src/lib/time/helsinki';
 import { connectProvider, synced } from '../helpers/yjs-client';
-import { expect, helsinkiDay, locales, test, type Locale } from './fixtures';
+import { expect, expectAccessible, helsinkiDay, locales, test, type Locale } from './fixtures';
 
 /** The retention catalog of each language: what a coordinator reads. */
 const texts = Object.fromEntries(
@@ -42,8 +42,8 @@ async function sessionCookieOf(context: BrowserContext): Promise<string> {
 }
 
 test('the coordinator sees when the path is deleted, in fi, sv and en, and deletes the whole path after confirming', async ({ world }, testInfo) => {
-	// Four pages in three languages, each compiled on first visit by the dev server.
-	test.setTimeout(180_000);
+	// Five pages in three languages, each compiled on first visit by the dev server, and axe on four.
+	test.setTimeout(300_000);
 	const baseURL = testInfo.project.use.baseURL!;
 	const followUpDate = helsinkiDay(30);
 
@@ -106,6 +106,7 @@ test('the coordinator sees when the path is deleted, in fi, sv and en, and delet
 				})
 			);
 			await expect(section.getByText(texts[locale].retention_delete_label)).toBeVisible();
+			await expectAccessible(page, `history with its retention section (${locale})`);
 			await context.close();
 		}
 	});
@@ -146,6 +147,7 @@ test('the coordinator sees when the path is deleted, in fi, sv and en, and delet
 		await section.getByText(texts.sv.retention_delete_label).click();
 		// The consequence is said before anything is deleted.
 		await expect(section.getByText(fill(texts.sv.retention_delete_explain, { count: '2' }))).toBeVisible();
+		await expectAccessible(page, 'history with the deletion confirmation open (sv)');
 		await confirm.click();
 		await expect(page).toHaveURL(/\/\?pathDeleted=2$/);
 		await expect(page.getByRole('status')).toHaveText(fill(texts.sv.retention_deleted, { count: '2' }));
