@@ -27,7 +27,8 @@ const usage = `Usage:
   npm run admin -- user add --email <email> --name "<name>" --role coordinator|professional
                    (reads the password from standard input)
   npm run admin -- user disable --email <email>
-  npm run admin -- purge       deletes meetings closed more than RETENTION_DAYS (default 90) ago
+  npm run admin -- purge       deletes the meetings of service paths that ended more than
+                               RETENTION_DAYS (default 90) days ago (docs/retention.md)
 
 Environment: DATA_DIR (default ./data) names the folder of the SQLite database.
 A running server on the same database closes a disabled account's live connections within a second.`;
@@ -131,7 +132,10 @@ async function run(argv: string[]): Promise<string[]> {
 		const app = new App(config);
 		try {
 			const deleted = await app.purgeExpired();
-			return [`Deleted ${deleted} meeting(s) closed more than ${config.retentionDays} days ago.`];
+			return [
+				`Deleted ${deleted.meetings} meeting(s) of ${deleted.paths} service path(s) that ended more than ${config.retentionDays} days ago ` +
+					`(PATH_IDLE_DAYS ${config.pathIdleDays}).`
+			];
 		} finally {
 			await app.close();
 		}

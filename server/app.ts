@@ -18,6 +18,7 @@ import { Participation } from './participation.js';
 import { Policy, type Principal } from './policy.js';
 import { Room } from './room.js';
 import { Closing } from './closing.js';
+import { Retention } from './retention.js';
 import { Catalogue } from './catalogue.js';
 import { FollowUp } from './follow-up.js';
 import { readPlan, type PlanJson } from './plan.js';
@@ -54,6 +55,7 @@ export class App {
 	readonly followUp: FollowUp;
 	readonly catalogue: Catalogue;
 	readonly closing: Closing;
+	readonly retention: Retention;
 	readonly invites: InviteRepository;
 	readonly consents: ConsentRepository;
 	readonly store: SqliteDocumentStore;
@@ -167,6 +169,12 @@ export class App {
 			onChange: (meetingId) => this.#broadcastRoomState(meetingId),
 			disconnectMeeting: (meetingId) => this.#disconnectMeeting(meetingId)
 		});
+		this.retention = new Retention({
+			db: this.db,
+			closing: this.closing,
+			policy: this.policy,
+			rule: { retentionDays: config.retentionDays, idleDays: config.pathIdleDays }
+		});
 		const realtime = createRealtime({
 			log,
 			connections: this.connections,
@@ -230,10 +238,18 @@ export class App {
 		}
 	}
 
-	/** Deletes the content of meetings closed more than RETENTION_DAYS ago (daily, and at start). */
-	async purgeExpired(): Promise<number> {
-		const deleted = await this.closing.purgeExpired(this.config.retentionDays);
-		if (deleted > 0) this.log.info({ deleted, retentionDays: this.config.retentionDays }, 'retention: deleted closed meetings');
+	/**
+	 * Deletes the content of the service paths that ended more than RETENTION_DAYS ago (daily, at
+	 * start, and `npm run admin -- purge`); `now` is injectable so tests need not wait months.
+	 */
+	async purgeExpired(now = new Date()): Promise<{ paths: number; meetings: number }> {
+		const deleted = await this.retention.purgeExpired(now);
+		if (deleted.meetings > 0) {
+			this.log.info(
+				{ ...deleted, retentionDays: this.config.retentionDays, pathIdleDays: this.config.pathIdleDays },
+				'retention: deleted closed meetings'
+			);
+		}
 		return deleted;
 	}
 

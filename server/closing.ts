@@ -62,7 +62,7 @@ interface Deps {
 
 /**
  * Closing a meeting with one shared plan, and what follows: plan versions, follow-up and closing
- * meetings, the closing evaluation, retention and deletion.
+ * meetings, the closing evaluation, and deleting a meeting (server/retention.ts decides when).
  */
 export class Closing {
 	readonly #deps: Deps;
@@ -313,7 +313,13 @@ export class Closing {
 	 * invitations, consent (by cascade, with SQLite's secure_delete). The audit trail stays, with one
 	 * `deleted` entry. Live connections to it are closed first.
 	 */
-	async delete(meetingId: string, actor: Principal | null, reason: 'retention' | 'coordinator'): Promise<void> {
+	async delete(
+		meetingId: string,
+		actor: Principal | null,
+		reason: 'retention' | 'coordinator',
+		/** Set when the meeting goes with its whole service path (server/retention.ts). */
+		scope: { path?: string } = {}
+	): Promise<void> {
 		if (!this.#deps.meetings.exists(meetingId)) throw refusal.notFound();
 		this.#deps.disconnectMeeting(meetingId);
 		const live = this.#deps.documents.get(meetingId);
@@ -322,18 +328,7 @@ export class Closing {
 			this.#deps.db.prepare('UPDATE meetings SET previous_meeting_id = NULL WHERE previous_meeting_id = ?').run(meetingId);
 			this.#deps.db.prepare('DELETE FROM meetings WHERE id = ?').run(meetingId);
 		})();
-		this.#deps.audit.record('deleted', { actor, meetingId, detail: { reason } });
-	}
-
-	/** Deletes every meeting closed more than `retentionDays` ago; returns how many. */
-	async purgeExpired(retentionDays: number, now = new Date()): Promise<number> {
-		const cutoff = new Date(now.getTime() - retentionDays * 24 * 60 * 60 * 1000).toISOString();
-		const expired = this.#deps.db
-			.prepare<[string], { id: string }>('SELECT id FROM meetings WHERE closed_at IS NOT NULL AND closed_at <= ?')
-			.all(cutoff)
-			.map((row) => row.id);
-		for (const id of expired) await this.delete(id, null, 'retention');
-		return expired.length;
+		this.#deps.audit.record('deleted', { actor, meetingId, detail: { reason, ...scope } });
 	}
 
 	/** Asked on every request that checks a meeting's state: prepared once, not per call. */

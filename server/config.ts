@@ -41,8 +41,16 @@ export interface Config {
 	/** Sign-in attempts and invitation uses per client address in 15 minutes. */
 	signInLimitPerAddress: number;
 	inviteLimitPerAddress: number;
-	/** Days after closing when a meeting's content is deleted (organisations keep their own copies). */
+	/**
+	 * Days after a client's service path ends when the content of all its meetings is deleted
+	 * (organisations keep their own copies). docs/retention.md.
+	 */
 	retentionDays: number;
+	/**
+	 * A path whose last meeting was not the closing meeting ends when no meeting of it is opened
+	 * this many days after its last follow-up date. docs/retention.md says why 180.
+	 */
+	pathIdleDays: number;
 	logLevel: string;
 }
 
@@ -69,6 +77,7 @@ const defaults: Config = {
 	socketEventBurst: 60,
 	inviteTtlDays: 14,
 	retentionDays: 90,
+	pathIdleDays: 180,
 	signInLimitPerAddress: 20,
 	inviteLimitPerAddress: 30,
 	logLevel: 'info'
@@ -111,6 +120,7 @@ export function configFrom(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
 		socketEventBurst: int('SOCKET_EVENT_BURST', defaults.socketEventBurst),
 		inviteTtlDays: int('INVITE_TTL_DAYS', defaults.inviteTtlDays),
 		retentionDays: int('RETENTION_DAYS', defaults.retentionDays),
+		pathIdleDays: int('PATH_IDLE_DAYS', defaults.pathIdleDays),
 		signInLimitPerAddress: int('SIGN_IN_LIMIT_PER_ADDRESS', defaults.signInLimitPerAddress),
 		inviteLimitPerAddress: int('INVITE_LIMIT_PER_ADDRESS', defaults.inviteLimitPerAddress),
 		logLevel: env.LOG_LEVEL || defaults.logLevel,

@@ -294,10 +294,12 @@ describe('retention', () => {
 		expect(count('plan_versions')).toBe(1);
 		const auditBefore = app.audit.forMeeting(id).length;
 
-		// A meeting closed within the retention period stays.
-		expect(await app.closing.purgeExpired(90)).toBe(0);
-		app.db.prepare('UPDATE meetings SET closed_at = ? WHERE id = ?').run(new Date(Date.now() - 91 * 24 * 60 * 60 * 1000).toISOString(), id);
-		expect(await app.closing.purgeExpired(90)).toBe(1);
+		// A lone meeting is a path of one: kept until its deletion date (docs/retention.md), then deleted.
+		const { deleteAfter } = app.retention.forMeeting(id);
+		expect(deleteAfter).not.toBeNull();
+		await app.purgeExpired(new Date(Date.parse(deleteAfter!) - 1));
+		expect(app.meetings.get(id)).toBeDefined();
+		expect((await app.purgeExpired(new Date(deleteAfter!))).meetings).toBeGreaterThanOrEqual(1);
 
 		for (const table of ['yjs_updates', 'yjs_snapshots', 'plan_versions', 'participants', 'consents', 'work_ability_scores']) {
 			expect(count(table), table).toBe(0);
@@ -305,7 +307,7 @@ describe('retention', () => {
 		expect(app.meetings.get(id)).toBeUndefined();
 		const trail = app.audit.forMeeting(id);
 		expect(trail.length).toBe(auditBefore + 1);
-		expect(trail.at(-1)).toMatchObject({ action: 'deleted', detail: { reason: 'retention' } });
+		expect(trail.at(-1)).toMatchObject({ action: 'deleted', detail: { reason: 'retention', path: id } });
 		expect(trail.map((event) => event.action)).toEqual(expect.arrayContaining(['meeting_created', 'consent_recorded', 'meeting_closed']));
 	});
 });

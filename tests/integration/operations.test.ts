@@ -386,4 +386,42 @@ describe('admin command line', () => {
 			await expect(app.accounts.signIn(victim.email, 'salasana-Åäö-12345', '192.0.2.11')).rejects.toMatchObject({ code: 'invalid' });
 		});
 	});
+
+	it('purge deletes the service paths that ended more than RETENTION_DAYS ago, whole, and keeps those still active', async () => {
+		// Paths as months of use leave them; their dates are written directly (the CLI runs on the real clock).
+		const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+		const day = (days: number) => daysAgo(days).toISOString().slice(0, 10);
+		const paths = await withAppOn(dataDir, async (app) => {
+			const meeting = (title: string, closedDaysAgo: number | null, followUpDaysAgo: number | null, path?: { series: string; kind: string }) => {
+				const { id } = app.meetings.create({ title });
+				app.db
+					.prepare('UPDATE meetings SET closed_at = ?, follow_up_date = ?, series_id = ?, kind = ? WHERE id = ?')
+					.run(
+						closedDaysAgo === null ? null : daysAgo(closedDaysAgo).toISOString(),
+						followUpDaysAgo === null ? null : day(followUpDaysAgo),
+						path?.series ?? null,
+						path?.kind ?? 'first',
+						id
+					);
+				return id;
+			};
+			// Ended 100 days ago with its closing meeting: deleted, the first meeting with it.
+			const ended = meeting('Päätetty polku – Äijälä', 300, 290);
+			const endedClosing = meeting('Päätöstapaaminen – Äijälä', 100, 70, { series: ended, kind: 'closing' });
+			// Closed 300 days ago, but its follow-up is open: kept.
+			const active = meeting('Jatkuva polku – Sjöström', 300, 290);
+			const activeFollowUp = meeting('Seuranta – Sjöström', null, null, { series: active, kind: 'follow_up' });
+			// Closed 200 days ago, follow-up date 150 days ago: still within PATH_IDLE_DAYS (180).
+			const waiting = meeting('Odottava polku – Åkerman', 200, 150);
+			return { ended: [ended, endedClosing], kept: [active, activeFollowUp, waiting] };
+		});
+
+		const result = await admin(['purge'], dataDir);
+		expect(result.code, result.stderr).toBe(0);
+		expect(lastLine(result.stdout)).toBe('Deleted 2 meeting(s) of 1 service path(s) that ended more than 90 days ago (PATH_IDLE_DAYS 180).');
+		await withAppOn(dataDir, async (app) => {
+			expect(paths.ended.map((id) => app.meetings.exists(id))).toEqual([false, false]);
+			expect(paths.kept.map((id) => app.meetings.exists(id))).toEqual([true, true, true]);
+		});
+	});
 });

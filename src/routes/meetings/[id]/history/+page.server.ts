@@ -1,15 +1,19 @@
+import { error, redirect } from '@sveltejs/kit';
 import { loadRefusal, signInFirst } from '$lib/server/navigation';
-import type { PageServerLoad } from './$types';
+import { DomainError } from '../../../../../server/errors.js';
+import type { Actions, PageServerLoad } from './$types';
 
 /**
  * A client's service path: every meeting of it, and the readable difference between any two closed
  * plan versions (issue #6). Participants only, and only versions of meetings the reader takes part in.
+ * It also says when the path's content will be deleted, and lets a coordinator of every meeting of the
+ * path delete it now (docs/retention.md).
  */
 export const load: PageServerLoad = ({ params, locals, url }) => {
 	if (locals.principal.kind === 'anonymous') signInFirst(url);
 	try {
 		const { meeting } = locals.app.participation.view(locals.principal, params.id, 'page');
-		const { closing, policy } = locals.app;
+		const { closing, policy, retention } = locals.app;
 		const history = closing.history(params.id).map((entry) => ({
 			id: entry.meeting.id,
 			title: entry.meeting.title,
@@ -41,9 +45,27 @@ export const load: PageServerLoad = ({ params, locals, url }) => {
 			versions,
 			from,
 			to,
-			comparison
+			comparison,
+			retention: retention.forMeeting(params.id),
+			canDeletePath: retention.mayDeletePath(locals.principal, params.id)
 		};
 	} catch (cause) {
 		return loadRefusal(cause, url);
+	}
+};
+
+export const actions: Actions = {
+	/** Deletes the whole path now, after the confirmation step; then the meeting list says so. */
+	deletePath: async ({ params, locals, url }) => {
+		if (locals.principal.kind === 'anonymous') signInFirst(url);
+		let deleted: string[];
+		try {
+			deleted = await locals.app.retention.deletePath(locals.principal, params.id);
+		} catch (cause) {
+			if (cause instanceof DomainError && cause.code === 'unauthenticated') signInFirst(url);
+			if (cause instanceof DomainError) error(cause.status, { message: cause.message });
+			throw cause;
+		}
+		redirect(303, `/?pathDeleted=${deleted.length}`);
 	}
 };

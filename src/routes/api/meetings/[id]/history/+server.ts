@@ -2,7 +2,11 @@ import { json } from '@sveltejs/kit';
 import { apiError } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
-/** `GET /api/meetings/:id/history` → the client's service path: its meetings and plan versions. */
+/**
+ * `GET /api/meetings/:id/history` → the client's service path: its meetings and plan versions, when
+ * its content will be deleted (`retention`, docs/retention.md), and whether the caller may delete the
+ * whole path now (`canDeletePath`).
+ */
 export const GET: RequestHandler = ({ params, locals }) => {
 	try {
 		locals.app.participation.access(locals.principal, params.id);
@@ -16,7 +20,11 @@ export const GET: RequestHandler = ({ params, locals }) => {
 			// Only meetings the caller takes part in can be opened.
 			accessible: locals.app.policy.meeting(locals.principal, meeting.id).ok
 		}));
-		return json({ meetings: history });
+		return json({
+			meetings: history,
+			retention: locals.app.retention.forMeeting(params.id),
+			canDeletePath: locals.app.retention.mayDeletePath(locals.principal, params.id)
+		});
 	} catch (cause) {
 		return apiError(cause);
 	}
