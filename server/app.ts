@@ -144,8 +144,8 @@ export class App {
 				this.connections.add(connection, { participantId: connection.identity.participantId, userId: connection.identity.userId }),
 			onConnectionCountChange: (n) => metrics.openConnections.set({ channel: 'yjs' }, n)
 		});
-		this.room = new Room(this.db, (meetingId) => this.#broadcastRoomState(meetingId));
-		this.followUp = new FollowUp(this.db, (meetingId) => this.#broadcastRoomState(meetingId));
+		this.room = new Room(this.db, this.policy, (meetingId) => this.#broadcastRoomState(meetingId));
+		this.followUp = new FollowUp(this.db, this.policy, (meetingId) => this.#broadcastRoomState(meetingId));
 		this.catalogue = new Catalogue(this.db);
 		this.closing = new Closing({
 			db: this.db,
@@ -158,6 +158,7 @@ export class App {
 			room: this.room,
 			followUp: this.followUp,
 			audit: this.audit,
+			policy: this.policy,
 			inviteTtlMs: config.inviteTtlDays * 24 * 60 * 60 * 1000,
 			onChange: (meetingId) => this.#broadcastRoomState(meetingId),
 			disconnectMeeting: (meetingId) => this.#disconnectMeeting(meetingId)
@@ -193,7 +194,7 @@ export class App {
 			];
 			return { ok: false, code };
 		}
-		const { participant, canEdit } = verdict.access;
+		const { participant, abilities } = verdict.access;
 		return {
 			ok: true,
 			identity: {
@@ -201,7 +202,9 @@ export class App {
 				userId: participant.userId,
 				name: participant.name,
 				role: participant.role,
-				canWrite: canEdit
+				// No writes into a closed meeting's document from a connection opened after closing; one
+				// open before it is stopped by the document itself (LiveDocument.markClosed).
+				canWrite: abilities.editContent
 			}
 		};
 	}
