@@ -258,8 +258,14 @@ export class App {
 		};
 	}
 
-	/** The live plan as data (`GET /api/meetings/:id/plan`). */
-	plan(meetingId: string): Promise<PlanJson> {
+	/**
+	 * The live plan as data (`GET /api/meetings/:id/plan`). Once closed, that is the plan version
+	 * itself: nothing changes a closed plan, and what changes around it (a participant removed
+	 * afterwards, a new display name) must not make the "live" plan disagree with the hashed one.
+	 */
+	async plan(meetingId: string): Promise<PlanJson> {
+		const version = this.closing.version(meetingId);
+		if (version) return version.plan;
 		return readPlan(meetingId, { documents: this.documents, participants: this.participants, room: this.room, followUp: this.followUp });
 	}
 
