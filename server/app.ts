@@ -194,7 +194,7 @@ export class App {
 			];
 			return { ok: false, code };
 		}
-		const { participant, abilities } = verdict.access;
+		const { participant, canEdit } = verdict.access;
 		return {
 			ok: true,
 			identity: {
@@ -202,9 +202,12 @@ export class App {
 				userId: participant.userId,
 				name: participant.name,
 				role: participant.role,
-				// No writes into a closed meeting's document from a connection opened after closing; one
-				// open before it is stopped by the document itself (LiveDocument.markClosed).
-				canWrite: abilities.editContent
+				// `view` access: its updates and awareness are dropped. The `editContent` ability is also
+				// false once the meeting is closed; that is enforced at the write itself, for connections
+				// opened before closing and after it alike: a closed document stores and relays no update
+				// (LiveDocument.markClosed, `isClosed` on load). Awareness (presence) still flows, so a
+				// quiet closed room does not look lost to the stock provider's 30 s message timeout.
+				canWrite: canEdit
 			}
 		};
 	}
