@@ -151,8 +151,8 @@ export class App {
 				this.connections.add(connection, { participantId: connection.identity.participantId, userId: connection.identity.userId }),
 			onConnectionCountChange: (n) => metrics.openConnections.set({ channel: 'yjs' }, n)
 		});
-		this.room = new Room(this.db, (meetingId) => this.#broadcastRoomState(meetingId));
-		this.followUp = new FollowUp(this.db, (meetingId) => this.#broadcastRoomState(meetingId));
+		this.room = new Room(this.db, this.policy, (meetingId) => this.#broadcastRoomState(meetingId));
+		this.followUp = new FollowUp(this.db, this.policy, (meetingId) => this.#broadcastRoomState(meetingId));
 		this.catalogue = new Catalogue(this.db);
 		this.closing = new Closing({
 			db: this.db,
@@ -165,6 +165,7 @@ export class App {
 			room: this.room,
 			followUp: this.followUp,
 			audit: this.audit,
+			policy: this.policy,
 			inviteTtlMs: config.inviteTtlDays * 24 * 60 * 60 * 1000,
 			onChange: (meetingId) => this.#broadcastRoomState(meetingId),
 			disconnectMeeting: (meetingId) => this.#disconnectMeeting(meetingId)
@@ -215,6 +216,11 @@ export class App {
 				userId: participant.userId,
 				name: participant.name,
 				role: participant.role,
+				// `view` access: its updates and awareness are dropped. The `editContent` ability is also
+				// false once the meeting is closed; that is enforced at the write itself, for connections
+				// opened before closing and after it alike: a closed document stores and relays no update
+				// (LiveDocument.markClosed, `isClosed` on load). Awareness (presence) still flows, so a
+				// quiet closed room does not look lost to the stock provider's 30 s message timeout.
 				canWrite: canEdit
 			}
 		};
@@ -277,8 +283,14 @@ export class App {
 		};
 	}
 
-	/** The live plan as data (`GET /api/meetings/:id/plan`). */
-	plan(meetingId: string): Promise<PlanJson> {
+	/**
+	 * The live plan as data (`GET /api/meetings/:id/plan`). Once closed, that is the plan version
+	 * itself: nothing changes a closed plan, and what changes around it (a participant removed
+	 * afterwards, a new display name) must not make the "live" plan disagree with the hashed one.
+	 */
+	async plan(meetingId: string): Promise<PlanJson> {
+		const version = this.closing.version(meetingId);
+		if (version) return version.plan;
 		return readPlan(meetingId, { documents: this.documents, participants: this.participants, room: this.room, followUp: this.followUp });
 	}
 

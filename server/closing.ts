@@ -13,7 +13,7 @@ import type { InviteRepository } from './invites.js';
 import type { Meeting, MeetingRepository } from './meetings.js';
 import type { ParticipantRepository } from './participants.js';
 import { assemblePlan, contentOf, type PlanJson } from './plan.js';
-import type { MeetingAccess, Principal } from './policy.js';
+import { abilitiesOf, type MeetingAccess, type Policy, type Principal } from './policy.js';
 import type { Room } from './room.js';
 import type { DocumentRegistry } from './yjs/documents.js';
 import type { DocumentStore } from './yjs/storage.js';
@@ -54,6 +54,7 @@ interface Deps {
 	room: Room;
 	followUp: FollowUp;
 	audit: AuditLog;
+	policy: Pick<Policy, 'require'>;
 	inviteTtlMs: number;
 	onChange(meetingId: string): void;
 	/** Closes the live connections to a deleted meeting. */
@@ -95,10 +96,12 @@ export class Closing {
 	 * answers with its existing version.
 	 */
 	async close(access: MeetingAccess, principal: Principal): Promise<PlanVersion> {
-		if (!access.canDecide) throw new DomainError('forbidden', "Only the meeting's coordinator closes the meeting.");
 		const meetingId = access.meetingId;
 		const existing = this.version(meetingId);
-		if (existing) return existing;
+		// Closing again is a retry of the same decision (a lost answer), not a new one: whoever could
+		// close the open meeting gets its version back (docs/api.md), and nothing changes.
+		if (existing && abilitiesOf(access.participant.role, access.participant.access, 'open').close) return existing;
+		this.#deps.policy.require(access, 'close');
 		const missing = await this.checklist(meetingId);
 		if (missing.length > 0) {
 			throw new DomainError('conflict', 'The meeting cannot close yet: something is missing.', { missing });
@@ -185,9 +188,9 @@ export class Closing {
 		principal: Principal,
 		input: { kind: 'follow_up' | 'closing'; title: string; scheduledAt?: string | null }
 	): Promise<{ meeting: Meeting; invites: Array<{ participantId: string; token: string; expiresAt: string }> }> {
-		if (!access.canDecide || principal.kind !== 'account') {
-			throw new DomainError('forbidden', "Only the meeting's coordinator starts the next meeting.");
-		}
+		this.#deps.policy.require(access, 'startFollowUp');
+		// The new meeting is created by an account (a guest's session is bound to this meeting).
+		if (principal.kind !== 'account') throw new DomainError('forbidden', "Only the meeting's coordinator starts the next meeting.");
 		const previous = this.version(access.meetingId);
 		if (!previous) throw new DomainError('conflict', 'Close this meeting first; the next one starts from its plan.');
 		const old = this.#deps.meetings.get(access.meetingId)!;
@@ -245,12 +248,14 @@ export class Closing {
 		return { meeting, invites };
 	}
 
-	/** A closing meeting's rating of one goal, by the client or the responsible worker. */
+	/**
+	 * A closing meeting's rating of one goal, on the client's side or the workers' side: each side by
+	 * itself, with edit access (the coordinator may record the client's with them). The Policy decides
+	 * (abilities `rateGoalsAsClient`, `rateGoalsAsWorker`).
+	 */
 	rateGoal(access: MeetingAccess, goalId: string, rater: 'client' | 'worker', rating: number): void {
+		this.#deps.policy.require(access, rater === 'client' ? 'rateGoalsAsClient' : 'rateGoalsAsWorker');
 		if (this.kindOf(access.meetingId) !== 'closing') throw new DomainError('unprocessable', 'Goals are rated at the closing meeting.');
-		if (this.isClosed(access.meetingId)) throw new DomainError('conflict', 'The meeting is closed.');
-		const isClient = access.participant.role === 'client';
-		if (rater === 'client' ? !(isClient || access.canDecide) : !(access.canEdit && !isClient)) throw refusal.forbidden();
 		if (!Number.isInteger(rating) || rating < -2 || rating > 2) {
 			throw new DomainError('unprocessable', 'A goal is rated with a whole number from −2 to +2.');
 		}
@@ -263,9 +268,9 @@ export class Closing {
 		this.#deps.onChange(access.meetingId);
 	}
 
-	/** "Was I heard?" — the client's own answer (or recorded by the coordinator with them). */
+	/** "Was I heard?" — the client's own answer (or recorded by the coordinator with them); open meetings only. */
 	recordHeard(access: MeetingAccess, answer: 'yes' | 'partly' | 'no'): void {
-		if (!(access.participant.role === 'client' || access.canDecide)) throw refusal.forbidden();
+		this.#deps.policy.require(access, 'answerHeard');
 		this.#deps.db
 			.prepare(
 				`INSERT INTO heard_answers (meeting_id, answer, recorded_at) VALUES (?, ?, ?)

@@ -20,7 +20,13 @@ export class DomainError extends Error {
 	constructor(
 		readonly code: DomainErrorCode,
 		message: string,
-		readonly detail: { retryAfterSeconds?: number; issues?: Array<{ path: string; message: string }>; missing?: string[] } = {}
+		readonly detail: {
+			retryAfterSeconds?: number;
+			issues?: Array<{ path: string; message: string }>;
+			missing?: string[];
+			/** Why a 409: the meeting's state refused it (docs/abilities.md). */
+			reason?: 'meeting_closed' | 'meeting_not_closed';
+		} = {}
 	) {
 		super(message);
 		this.name = 'DomainError';

@@ -1,6 +1,6 @@
 import type { Db } from './db/database.js';
 import { DomainError } from './errors.js';
-import type { MeetingAccess } from './policy.js';
+import type { MeetingAccess, Policy } from './policy.js';
 
 export const followUpModes = ['visit', 'call'] as const;
 export type FollowUpMode = (typeof followUpModes)[number];
@@ -44,10 +44,12 @@ const validDate = (value: string) => isoDate.test(value) && !Number.isNaN(Date.p
  */
 export class FollowUp {
 	readonly #db: Db;
+	readonly #policy: Pick<Policy, 'require'>;
 	readonly #onChange: (meetingId: string) => void;
 
-	constructor(db: Db, onChange: (meetingId: string) => void) {
+	constructor(db: Db, policy: Pick<Policy, 'require'>, onChange: (meetingId: string) => void) {
 		this.#db = db;
+		this.#policy = policy;
 		this.#onChange = onChange;
 	}
 
@@ -78,7 +80,7 @@ export class FollowUp {
 
 	/** Names the responsible worker; refusals say exactly what to fix (422). */
 	set(access: MeetingAccess, input: ResponsibleInput, now = new Date()): ResponsibleWorker {
-		if (!access.canDecide) throw new DomainError('forbidden', "Only the meeting's coordinator names the responsible worker.");
+		this.#policy.require(access, 'setResponsibleWorker');
 		const unprocessable = (path: string, message: string) =>
 			new DomainError('unprocessable', message, { issues: [{ path, message }] });
 
@@ -126,11 +128,9 @@ export class FollowUp {
 		return decision;
 	}
 
-	/** The client's own work ability rating, 0–10; the client themself or the coordinator records it. */
+	/** The client's own work ability rating, 0–10; the client themself (with edit access) or the coordinator records it. */
 	setWorkAbility(access: MeetingAccess, score: unknown, now = new Date()): number {
-		if (!(access.canDecide || (access.canEdit && access.participant.role === 'client'))) {
-			throw new DomainError('forbidden', 'The client or the coordinator records the work ability rating.');
-		}
+		this.#policy.require(access, 'recordWorkAbility');
 		if (typeof score !== 'number' || !Number.isInteger(score) || score < 0 || score > 10) {
 			throw new DomainError('unprocessable', 'The rating is a whole number from 0 to 10.', { issues: [{ path: 'score', message: '0–10' }] });
 		}

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import type { MeetingState } from '../src/lib/protocol/abilities.js';
 import type { Db } from './db/database.js';
 
 export interface Meeting {
@@ -96,6 +98,18 @@ export class MeetingRepository {
 	exists(id: string): boolean {
 		return this.#byId.get(id) !== undefined;
 	}
+
+	/**
+	 * Whether a meeting is open or closed; `deleted` when no meeting has this id (deletion removes
+	 * the row, and an id that never existed answers the same). Asked by the Policy on every decision.
+	 */
+	stateOf(id: string): MeetingState {
+		this.#state ??= this.#db.prepare<[string], { closed_at: string | null }>('SELECT closed_at FROM meetings WHERE id = ?');
+		const row = this.#state.get(id);
+		return row === undefined ? 'deleted' : row.closed_at === null ? 'open' : 'closed';
+	}
+
+	#state: Statement<[string], { closed_at: string | null }> | undefined;
 
 	many(ids: string[]): Meeting[] {
 		return ids.flatMap((id) => {

@@ -8,6 +8,7 @@ import { DomainError, refusal } from './errors.js';
 import type { InviteRefusal, InviteRepository } from './invites.js';
 import type { Meeting, MeetingRepository } from './meetings.js';
 import type { Participant, ParticipantRepository } from './participants.js';
+import type { AbilityName } from '../src/lib/protocol/abilities.js';
 import type { MeetingAccess, Policy, Principal } from './policy.js';
 import { RateLimiter } from './rate-limit.js';
 import { helsinkiLocalToInstant } from '../src/lib/time/helsinki.js';
@@ -132,7 +133,7 @@ export class Participation {
 		meetingId: string,
 		input: NewParticipant
 	): { participant: Participant; invite: { token: string; expiresAt: string } | null } {
-		this.#requireDecider(principal, meetingId);
+		this.#require(principal, meetingId, 'manageParticipants');
 		let userId: string | null = null;
 		if (input.userId) {
 			const user = this.#deps.users.get(input.userId);
@@ -156,7 +157,7 @@ export class Participation {
 
 	/** A new link for a guest participant; the old one stops working. */
 	reissueInvite(principal: Principal, meetingId: string, participantId: string): { token: string; expiresAt: string } {
-		this.#requireDecider(principal, meetingId);
+		this.#require(principal, meetingId, 'manageParticipants');
 		const participant = this.#participantOf(meetingId, participantId);
 		if (participant.revoked) throw new DomainError('conflict', 'This participant was removed; add them again instead.');
 		if (participant.userId) throw new DomainError('unprocessable', 'This participant signs in with an account.');
@@ -170,7 +171,7 @@ export class Participation {
 	 * once, on every channel.
 	 */
 	async revoke(principal: Principal, meetingId: string, participantId: string): Promise<void> {
-		const access = this.#requireDecider(principal, meetingId);
+		const access = this.#require(principal, meetingId, 'revokeParticipant');
 		const participant = this.#participantOf(meetingId, participantId);
 		if (participant.id === access.participant.id) throw new DomainError('unprocessable', 'You cannot remove yourself.');
 		if (participant.revoked) return;
@@ -243,7 +244,7 @@ export class Participation {
 
 	/** The meeting's audit trail, for its coordinators (to show the client on request). */
 	auditTrail(principal: Principal, meetingId: string): AuditEvent[] {
-		this.#requireDecider(principal, meetingId);
+		this.#require(principal, meetingId, 'viewAudit');
 		return this.#deps.audit.forMeeting(meetingId);
 	}
 
@@ -274,9 +275,10 @@ export class Participation {
 		});
 	}
 
-	#requireDecider(principal: Principal, meetingId: string): MeetingAccess {
+	/** The caller's access, if the Policy grants them `ability` here now; else its refusal (403, or 409 once closed). */
+	#require(principal: Principal, meetingId: string, ability: AbilityName): MeetingAccess {
 		const access = this.access(principal, meetingId);
-		if (!access.canDecide) throw new DomainError('forbidden', "Only the meeting's coordinator can do this.");
+		this.#deps.policy.require(access, ability);
 		return access;
 	}
 

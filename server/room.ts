@@ -1,7 +1,7 @@
 import { isPhase, type Phase, type RaisedHand } from '../src/lib/protocol/agenda.js';
 import type { Db } from './db/database.js';
 import { DomainError } from './errors.js';
-import type { MeetingAccess } from './policy.js';
+import type { MeetingAccess, Policy } from './policy.js';
 
 export interface RoomDecisions {
 	phase: Phase;
@@ -12,14 +12,17 @@ export interface RoomDecisions {
 /**
  * The live room's decisions, stored so that a late joiner lands in the right place: the agenda
  * phase (the coordinator's), the queue of raised hands (anyone's own hand), whose turn it is.
- * Callers pass the MeetingAccess the Policy granted; `onChange` tells the realtime channel.
+ * Callers pass the MeetingAccess the Policy granted; each decision asks the Policy for its ability
+ * (none once the meeting is closed). `onChange` tells the realtime channel.
  */
 export class Room {
 	readonly #db: Db;
+	readonly #policy: Pick<Policy, 'require'>;
 	readonly #onChange: (meetingId: string) => void;
 
-	constructor(db: Db, onChange: (meetingId: string) => void) {
+	constructor(db: Db, policy: Pick<Policy, 'require'>, onChange: (meetingId: string) => void) {
 		this.#db = db;
+		this.#policy = policy;
 		this.#onChange = onChange;
 	}
 
@@ -43,7 +46,7 @@ export class Room {
 	}
 
 	setPhase(access: MeetingAccess, phase: unknown): void {
-		this.#requireDecider(access);
+		this.#policy.require(access, 'movePhase');
 		if (!isPhase(phase)) throw new DomainError('invalid', 'Unknown agenda phase.');
 		this.#db.prepare('UPDATE meetings SET phase = ? WHERE id = ?').run(phase, access.meetingId);
 		this.#onChange(access.meetingId);
@@ -51,6 +54,7 @@ export class Room {
 
 	/** Raises the caller's own hand; raising it again keeps its place in the queue. */
 	raiseHand(access: MeetingAccess): void {
+		this.#policy.require(access, 'raiseHand');
 		this.#db
 			.prepare('INSERT OR IGNORE INTO raised_hands (meeting_id, participant_id, raised_at) VALUES (?, ?, ?)')
 			.run(access.meetingId, access.participant.id, new Date().toISOString());
@@ -59,14 +63,14 @@ export class Room {
 
 	/** Lowers a hand: anyone their own, the coordinator anyone's. */
 	lowerHand(access: MeetingAccess, participantId = access.participant.id): void {
-		if (participantId !== access.participant.id) this.#requireDecider(access);
+		this.#policy.require(access, participantId === access.participant.id ? 'raiseHand' : 'giveTurn');
 		this.#db.prepare('DELETE FROM raised_hands WHERE meeting_id = ? AND participant_id = ?').run(access.meetingId, participantId);
 		this.#onChange(access.meetingId);
 	}
 
 	/** The coordinator gives the turn: that hand leaves the queue and its owner speaks. */
 	giveTurn(access: MeetingAccess, participantId: string | null): void {
-		this.#requireDecider(access);
+		this.#policy.require(access, 'giveTurn');
 		this.#db.transaction(() => {
 			if (participantId) {
 				const inMeeting = this.#db
@@ -81,12 +85,8 @@ export class Room {
 	}
 
 	clearHands(access: MeetingAccess): void {
-		this.#requireDecider(access);
+		this.#policy.require(access, 'giveTurn');
 		this.#db.prepare('DELETE FROM raised_hands WHERE meeting_id = ?').run(access.meetingId);
 		this.#onChange(access.meetingId);
-	}
-
-	#requireDecider(access: MeetingAccess): void {
-		if (!access.canDecide) throw new DomainError('forbidden', "Only the meeting's coordinator can do this.");
 	}
 }

@@ -3,7 +3,7 @@ import type { Closing } from '../closing.js';
 import { DomainError } from '../errors.js';
 import type { MeetingRepository } from '../meetings.js';
 import type { Participation } from '../participation.js';
-import type { Principal } from '../policy.js';
+import type { Policy, Principal } from '../policy.js';
 import { buildFhirBundle } from './fhir.js';
 import { buildIcs } from './ics.js';
 import { isExportLocale, type ExportLocale } from './labels.js';
@@ -31,6 +31,7 @@ export interface ExportFile {
 
 export interface ExportDeps {
 	participation: Pick<Participation, 'access'>;
+	policy: Pick<Policy, 'require'>;
 	closing: Pick<Closing, 'version' | 'kindOf' | 'evaluation'>;
 	meetings: Pick<MeetingRepository, 'get'>;
 	audit: Pick<AuditLog, 'record'>;
@@ -114,7 +115,8 @@ export async function exportMeeting(
 	format: ExportFormat,
 	locale?: string | null
 ): Promise<ExportFile> {
-	deps.participation.access(principal, meetingId);
+	// The `export` ability: any participant, once closed (before that, 409).
+	deps.policy.require(deps.participation.access(principal, meetingId), 'export');
 	const input = await exportInput(deps, meetingId, locale);
 	const file = await buildExport(input, format);
 	deps.audit.record('export', { actor: principal, meetingId, detail: { format, version: input.version.version } });

@@ -12,7 +12,8 @@ export const load: PageServerLoad = ({ locals }) => {
 		title: meeting.title,
 		scheduledAt: meeting.scheduledAt,
 		place: meeting.place,
-		canDecide: participation.access(principal, meeting.id).canDecide
+		// The participants page: adding people while open, removing them also once closed.
+		participantsPage: ((abilities) => abilities.manageParticipants || abilities.revokeParticipant)(participation.access(principal, meeting.id).abilities)
 	}));
 	return { meetings, coordinator: policy.isCoordinatorAccount(principal) };
 };

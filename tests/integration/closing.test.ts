@@ -220,6 +220,9 @@ describe('follow-up meetings', () => {
 		const app = srv.app;
 		const plan = await planMeeting(srv);
 		providers.push(plan.provider);
+		// The first meeting's work ability rating is the path's baseline; recorded while it is open
+		// (once closed, nothing of it changes).
+		app.followUp.setWorkAbility(app.participation.access(plan.coordinator.principal, plan.meeting.id), 4);
 		await closeAsCoordinator(srv, plan);
 		const { meeting, invites } = await app.closing.startNext(
 			app.participation.access(plan.coordinator.principal, plan.meeting.id),
@@ -246,7 +249,6 @@ describe('follow-up meetings', () => {
 		app.followUp.set(access, { participantId: kela.id, followUpDate: addMonths(helsinkiToday(), 1), followUpMode: 'call', contact: '020 634 0000' });
 
 		// The closing meeting rates each goal; only goals with described levels count in the T-score.
-		app.followUp.setWorkAbility(app.participation.access(plan.coordinator.principal, plan.meeting.id), 4);
 		const clientPrincipal = await app.principalOf(cookieFor(joined.sessionId));
 		const clientAccess = app.participation.access(clientPrincipal, meeting.id);
 		app.closing.rateGoal(clientAccess, plan.ids.goals[0]!, 'client', 1);

@@ -21,5 +21,7 @@ const byCode = {
 	forbidden: m.room_error_forbidden,
 	not_found: m.room_error_not_found,
 	unprocessable: m.room_error_unprocessable,
+	// The only conflict a room decision meets: the meeting closed (server/policy.ts).
+	conflict: m.meeting_closed_refusal,
 	storage_full: m.room_error_storage_full
 } as const;

@@ -72,7 +72,13 @@ export type NewMeeting = v.InferOutput<typeof NewMeeting>;
 
 /** The shape of every JSON API error (docs/api.md). */
 export interface ApiError {
-	error: { code: string; message: string; issues?: Array<{ path: string; message: string }> };
+	error: {
+		code: string;
+		message: string;
+		issues?: Array<{ path: string; message: string }>;
+		/** A 409 the meeting's state caused: `meeting_closed` (nothing changes after closing) or `meeting_not_closed`. */
+		reason?: 'meeting_closed' | 'meeting_not_closed';
+	};
 	/** `POST /api/meetings/:id/close`, 409: what the meeting still needs before it can close. */
 	missing?: string[];
 }

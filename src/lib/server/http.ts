@@ -7,7 +7,12 @@ import { DomainError } from '../../../server/errors.js';
 export function apiError(cause: unknown): Response {
 	if (cause instanceof DomainError) {
 		const body: ApiError = {
-			error: { code: cause.code, message: cause.message, ...(cause.detail.issues ? { issues: cause.detail.issues } : {}) },
+			error: {
+				code: cause.code,
+				message: cause.message,
+				...(cause.detail.issues ? { issues: cause.detail.issues } : {}),
+				...(cause.detail.reason ? { reason: cause.detail.reason } : {})
+			},
 			// What closing still needs (POST …/close answers 409 with it).
 			...(cause.detail.missing ? { missing: cause.detail.missing } : {})
 		};
@@ -75,11 +80,12 @@ export function pageError(cause: unknown): never {
 export function actionFailure<T extends Record<string, unknown>>(
 	cause: unknown,
 	values: T
-): ActionFailure<{ code: string; message: string; retryAfterSeconds?: number; values: T }> {
+): ActionFailure<{ code: string; message: string; reason?: string; retryAfterSeconds?: number; values: T }> {
 	if (cause instanceof DomainError) {
 		return fail(cause.status, {
 			code: cause.code,
 			message: cause.message,
+			...(cause.detail.reason ? { reason: cause.detail.reason } : {}),
 			...(cause.detail.retryAfterSeconds ? { retryAfterSeconds: cause.detail.retryAfterSeconds } : {}),
 			values
 		});

@@ -31,7 +31,9 @@ export function loadRoom({ params, locals, url }: Pick<ServerLoadEvent<{ id: str
 				role: access.participant.role,
 				canEdit: access.canEdit,
 				canDecide: access.canDecide
-			}
+			},
+			/** What you may do here now, from the one Policy: the page shows its controls by these. */
+			abilities: access.abilities
 		};
 	} catch (cause) {
 		return loadRefusal(cause, url);

@@ -1,6 +1,5 @@
 import { json } from '@sveltejs/kit';
 import { apiError } from '$lib/server/http';
-import { DomainError } from '../../../../../server/errors.js';
 import type { RequestHandler } from './$types';
 
 /** `GET /api/meetings/:id` → the meeting, its participants and the caller's own access. */
@@ -15,7 +14,7 @@ export const GET: RequestHandler = ({ params, locals }) => {
 			place: meeting.place,
 			remoteLink: meeting.remoteLink,
 			language: meeting.language,
-			you: { participantId: access.participant.id, canEdit: access.canEdit, canDecide: access.canDecide },
+			you: { participantId: access.participant.id, canEdit: access.canEdit, canDecide: access.canDecide, abilities: access.abilities },
 			participants: participants
 				.filter((p) => !p.revoked)
 				.map(({ id, name, role, organisation, presence, access }) => ({ id, name, role, organisation, presence, access }))
@@ -28,8 +27,7 @@ export const GET: RequestHandler = ({ params, locals }) => {
 /** `DELETE /api/meetings/:id` → 204: deletes the meeting's content now. The meeting's coordinator. */
 export const DELETE: RequestHandler = async ({ params, locals }) => {
 	try {
-		const access = locals.app.participation.access(locals.principal, params.id);
-		if (!access.canDecide) return apiError(new DomainError('forbidden', "Only the meeting's coordinator deletes the meeting."));
+		locals.app.policy.require(locals.app.participation.access(locals.principal, params.id), 'deleteMeeting');
 		await locals.app.closing.delete(params.id, locals.principal, 'coordinator');
 		return new Response(null, { status: 204 });
 	} catch (cause) {

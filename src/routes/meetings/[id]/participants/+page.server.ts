@@ -15,13 +15,17 @@ export const load: PageServerLoad = ({ params, locals, url }) => {
 	const { participation, policy, accounts, meetings } = locals.app;
 	try {
 		const access = participation.access(principal, params.id);
-		if (!access.canDecide) error(403, { message: "Only the meeting's coordinator can manage its participants." });
+		// Open: add and remove people. Closed: only remove (it ends their access to the client's data).
+		const { abilities } = access;
+		if (!(abilities.manageParticipants || abilities.revokeParticipant)) {
+			error(403, { message: "Only the meeting's coordinator can manage its participants." });
+		}
 		const meeting = meetings.get(params.id)!;
 		const all = participation.participants(principal, params.id);
 		const taking = new Set(all.flatMap((p) => (p.userId ? [p.userId] : [])));
 		// Only coordinator accounts may read the accounts list; a professional acting as a meeting's
 		// coordinator invites by link instead.
-		const addable = policy.isCoordinatorAccount(principal)
+		const addable = abilities.manageParticipants && policy.isCoordinatorAccount(principal)
 			? accounts
 					.list(principal)
 					.filter((user) => !user.disabled && !taking.has(user.id))
@@ -40,7 +44,8 @@ export const load: PageServerLoad = ({ params, locals, url }) => {
 				hasAccount: p.userId !== null,
 				isYou: p.id === access.participant.id
 			})),
-			addable
+			addable,
+			abilities
 		};
 	} catch (cause) {
 		loadRefusal(cause, url);
@@ -58,6 +63,14 @@ function commonRefusal(cause: unknown, url: URL): void {
 	if (!(cause instanceof DomainError)) throw cause;
 	if (cause.code === 'unauthenticated') signInFirst(url);
 	if (cause.code === 'forbidden') error(403, { message: cause.message });
+}
+
+/** The meeting closed (the Policy's 409): the form says so, as the JSON API does. */
+function closedRefusal<A extends string>(cause: unknown, action: A) {
+	if (cause instanceof DomainError && cause.detail.reason === 'meeting_closed') {
+		return fail(409, { action, problem: 'meeting_closed' as const, code: cause.code, message: cause.message });
+	}
+	return undefined;
 }
 
 function signedIn({ locals, url }: RequestEvent): Exclude<Principal, { kind: 'anonymous' }> {
@@ -83,6 +96,8 @@ export const actions: Actions = {
 			const { participant, invite } = event.locals.app.participation.addParticipant(principal, event.params.id, checked.output);
 			return { action: 'add' as const, invite: invite && invitation(event.url, participant.name, invite) };
 		} catch (cause) {
+			const closed = closedRefusal(cause, 'add' as const);
+			if (closed) return closed;
 			commonRefusal(cause, event.url);
 			throw cause;
 		}
@@ -114,6 +129,8 @@ export const actions: Actions = {
 			event.locals.app.participation.addParticipant(principal, event.params.id, checked.output);
 			return { action: 'addAccount' as const, added: user.name };
 		} catch (cause) {
+			const closed = closedRefusal(cause, 'addAccount' as const);
+			if (closed) return closed;
 			commonRefusal(cause, event.url);
 			if (cause instanceof DomainError && cause.code === 'conflict') {
 				return fail(409, { action: 'addAccount' as const, values, problem: 'account_taken' as const });
@@ -133,6 +150,8 @@ export const actions: Actions = {
 			const invite = participation.reissueInvite(principal, event.params.id, participant.id);
 			return { action: 'reissue' as const, invite: invitation(event.url, participant.name, invite) };
 		} catch (cause) {
+			const closed = closedRefusal(cause, 'reissue' as const);
+			if (closed) return closed;
 			commonRefusal(cause, event.url);
 			if (cause instanceof DomainError && (cause.code === 'conflict' || cause.code === 'unprocessable')) {
 				return fail(cause.status, { action: 'reissue' as const, problem: 'reissue_refused' as const });
@@ -152,6 +171,8 @@ export const actions: Actions = {
 			await participation.revoke(principal, event.params.id, participant.id);
 			return { action: 'revoke' as const, revoked: participant.name };
 		} catch (cause) {
+			const closed = closedRefusal(cause, 'revoke' as const);
+			if (closed) return closed;
 			commonRefusal(cause, event.url);
 			if (cause instanceof DomainError && cause.code === 'unprocessable') {
 				return fail(422, { action: 'revoke' as const, problem: 'revoke_self' as const });

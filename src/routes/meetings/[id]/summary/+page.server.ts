@@ -23,6 +23,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			meeting: { id: meeting.id, title: meeting.title, scheduledAt: meeting.scheduledAt, place: meeting.place, language: meeting.language },
 			kind: closing.kindOf(params.id),
 			you: { id: access.participant.id, role: access.participant.role, canDecide: access.canDecide },
+			abilities: access.abilities,
 			history: closing.history(params.id).map((entry) => ({
 				id: entry.meeting.id,
 				title: entry.meeting.title,
