@@ -111,7 +111,7 @@ export class Retention {
 			ids.length > 0 &&
 			ids.every((id) => {
 				const verdict = this.#deps.policy.meeting(principal, id);
-				return verdict.ok && verdict.access.canDecide;
+				return verdict.ok && verdict.access.abilities.deleteMeeting;
 			})
 		);
 	}
