@@ -20,7 +20,13 @@ export class DomainError extends Error {
 	constructor(
 		readonly code: DomainErrorCode,
 		message: string,
-		readonly detail: { retryAfterSeconds?: number; issues?: Array<{ path: string; message: string }>; missing?: string[] } = {}
+		readonly detail: {
+			retryAfterSeconds?: number;
+			issues?: Array<{ path: string; message: string }>;
+			missing?: string[];
+			/** POST …/close: actions without an owner or a due date, to confirm before closing. */
+			incompleteActions?: Array<{ id: string; number: number; text: string; missing: string[] }>;
+		} = {}
 	) {
 		super(message);
 		this.name = 'DomainError';

@@ -9,7 +9,8 @@ export function apiError(cause: unknown): Response {
 		const body: ApiError = {
 			error: { code: cause.code, message: cause.message, ...(cause.detail.issues ? { issues: cause.detail.issues } : {}) },
 			// What closing still needs (POST …/close answers 409 with it).
-			...(cause.detail.missing ? { missing: cause.detail.missing } : {})
+			...(cause.detail.missing ? { missing: cause.detail.missing } : {}),
+			...(cause.detail.incompleteActions ? { incompleteActions: cause.detail.incompleteActions } : {})
 		};
 		const headers: Record<string, string> = {};
 		if (cause.detail.retryAfterSeconds) headers['retry-after'] = String(cause.detail.retryAfterSeconds);
