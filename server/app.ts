@@ -262,7 +262,8 @@ export class App {
 			kind: this.closing.kindOf(meetingId),
 			responsible: this.followUp.get(meetingId),
 			workAbilityScore: this.followUp.workAbility(meetingId)?.score ?? null,
-			consent: this.clientConsent.view(this.consents.latest(meetingId))
+			consent: this.clientConsent.view(this.consents.latest(meetingId)),
+			responsibleProposal: this.followUp.proposal(meetingId)
 		};
 	}
 

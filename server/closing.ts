@@ -269,10 +269,16 @@ export class Closing {
 				});
 			}
 		})();
+		// The previous responsible worker, if still taking part, as a proposal the coordinator confirms.
+		const responsible = previous.plan.responsibleWorker;
+		const proposed = responsible ? copies.get(responsible.participantId) : undefined;
+		if (responsible && proposed) this.#deps.followUp.propose(meeting.id, { participantId: proposed, contact: responsible.contact });
 		const doc = new Y.Doc();
 		seedFromPlan(doc, {
 			...previous.plan,
-			actions: previous.plan.actions.map((action) => ({ ...action, owner: copies.get(action.owner) ?? action.owner }))
+			actions: previous.plan.actions.map((action) => ({ ...action, owner: copies.get(action.owner) ?? action.owner })),
+			// What the team was not sure of is still to be answered; what was resolved stays in the last version.
+			openQuestions: (previous.plan.openQuestions ?? []).filter((question) => !question.resolved)
 		});
 		await this.#deps.store.compact(meeting.id, Y.encodeStateAsUpdate(doc), 0);
 		doc.destroy();

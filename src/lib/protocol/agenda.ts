@@ -52,4 +52,9 @@ export interface RoomState {
 	workAbilityScore: number | null;
 	/** The client's consent in this meeting (null until given); an empty scope means "not shared". */
 	consent?: ConsentScope | null;
+	/**
+	 * At a follow-up meeting: the previous responsible worker (as this meeting's participant), proposed
+	 * for the coordinator to confirm. Not a decision: `responsible` stays null until confirmed.
+	 */
+	responsibleProposal?: { participantId: string; contact: string } | null;
 }
