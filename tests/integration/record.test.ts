@@ -147,6 +147,7 @@ describe('consent to share with no organisation', () => {
 		const input = await exportInput(app, meeting.id, 'fi');
 		expect(organisationExcerpts(input)).toEqual([]);
 		expect(plainText(input)).toContain('Valitsit, että tietoja ei luovuteta.');
+		expect(String((await buildExport(input, 'ics')).body).replace(/\r\n /g, '')).toContain('Suostumus tietojen luovuttamiseen (Y 100): ei luovuteta');
 		expect(await pdfText((await buildExport(input, 'pdf')).body as Uint8Array)).toContain('Ei luovuteta: asiakas valitsi');
 		for (const [locale, words] of [
 			['sv', 'Delas inte'],
