@@ -41,6 +41,8 @@ async function openRoom(context: BrowserContext, meetingId: string): Promise<Pag
 }
 
 test('closing in the browser turns another participant’s editor read-only live', async ({ browser, dataDir }, testInfo) => {
+	// Two browsers, the admin command line and the confirmation steps: more than a minute on a busy machine.
+	test.slow();
 	const baseURL = testInfo.project.use.baseURL!;
 	const run = `${testInfo.project.name}.${Date.now()}`;
 	const contexts: APIRequestContext[] = [];
