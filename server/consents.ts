@@ -170,7 +170,7 @@ export class Consents {
 		this.#deps.audit.record('consent_recorded', {
 			actor: principal,
 			meetingId: access.meetingId,
-			detail: { organisations: consent.organisations, changed: true }
+			detail: { organisations: consent.organisations }
 		});
 		this.#deps.onChange(access.meetingId);
 		return this.view(consent)!;
