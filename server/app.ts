@@ -10,7 +10,7 @@ import { Accounts } from './accounts.js';
 import { AuditLog } from './audit.js';
 import { createAuth, principalFor, sessionIdFromCookieHeader, type Auth } from './auth.js';
 import { LiveConnections } from './connections.js';
-import { ConsentRepository } from './consents.js';
+import { ConsentRepository, Consents } from './consents.js';
 import { InviteRepository } from './invites.js';
 import { MeetingRepository } from './meetings.js';
 import { ParticipantRepository } from './participants.js';
@@ -58,6 +58,8 @@ export class App {
 	readonly retention: Retention;
 	readonly invites: InviteRepository;
 	readonly consents: ConsentRepository;
+	/** Giving and changing the client's consent in a meeting (issue #19). */
+	readonly clientConsent: Consents;
 	readonly store: SqliteDocumentStore;
 	#disconnectMeeting: (meetingId: string) => void = () => {};
 	#broadcastRoomState: (meetingId: string) => void = () => {};
@@ -176,6 +178,14 @@ export class App {
 			policy: this.policy,
 			rule: { retentionDays: config.retentionDays, idleDays: config.pathIdleDays }
 		});
+		this.clientConsent = new Consents({
+			consents: this.consents,
+			audit: this.audit,
+			isClosed: (meetingId) => this.closing.isClosed(meetingId),
+			nameOf: (participantId) => this.participants.get(participantId)?.name ?? null,
+			clientOf: (meetingId) => this.participants.list(meetingId).find((p) => p.role === 'client' && !p.revoked)?.id ?? null,
+			onChange: (meetingId) => this.#broadcastRoomState(meetingId)
+		});
 		const realtime = createRealtime({
 			log,
 			connections: this.connections,
@@ -279,7 +289,9 @@ export class App {
 			closed: this.closing.isClosed(meetingId),
 			kind: this.closing.kindOf(meetingId),
 			responsible: this.followUp.get(meetingId),
-			workAbilityScore: this.followUp.workAbility(meetingId)?.score ?? null
+			workAbilityScore: this.followUp.workAbility(meetingId)?.score ?? null,
+			consent: this.clientConsent.view(this.consents.latest(meetingId)),
+			responsibleProposal: this.followUp.proposal(meetingId)
 		};
 	}
 
@@ -291,7 +303,13 @@ export class App {
 	async plan(meetingId: string): Promise<PlanJson> {
 		const version = this.closing.version(meetingId);
 		if (version) return version.plan;
-		return readPlan(meetingId, { documents: this.documents, participants: this.participants, room: this.room, followUp: this.followUp });
+		return readPlan(meetingId, {
+			documents: this.documents,
+			participants: this.participants,
+			room: this.room,
+			followUp: this.followUp,
+			consents: this.consents
+		});
 	}
 
 	/** Who is asking, from the session cookie of an HTTP request or upgrade. */

@@ -23,6 +23,15 @@ export type MissingForClose = 'responsible_worker' | 'goal' | 'client_consent';
 
 export type MeetingKind = 'first' | 'follow_up' | 'closing';
 
+/** An action the plan cannot be followed up on as it stands: nobody owns it, or it has no due date. */
+export interface IncompleteAction {
+	id: string;
+	/** Its number in the plan's order, as the summary and the exports number it. */
+	number: number;
+	text: string;
+	missing: Array<'owner' | 'due'>;
+}
+
 export interface PlanVersion {
 	meetingId: string;
 	seriesId: string;
@@ -90,12 +99,29 @@ export class Closing {
 		return missing;
 	}
 
+	/** Actions without an owner (a participant of the meeting) or without a due date, in the plan's order. */
+	async incompleteActions(meetingId: string): Promise<IncompleteAction[]> {
+		const actions = await this.#deps.documents.read(meetingId, (doc) => contentOf(doc).actions);
+		const people = new Set(this.#deps.participants.list(meetingId).filter((p) => !p.revoked).map((p) => p.id));
+		return actions
+			.map((action, index) => ({
+				id: action.id,
+				number: index + 1,
+				text: action.text,
+				missing: [
+					...(people.has(action.owner) ? [] : (['owner'] as const)),
+					...(/^\d{4}-\d{2}-\d{2}$/.test(action.due) ? [] : (['due'] as const))
+				]
+			}))
+			.filter((action) => action.missing.length > 0);
+	}
+
 	/**
 	 * Closes the meeting: from this moment its document accepts no update from anyone, and its plan
 	 * is recorded as an immutable version (canonical JSON and SHA-256). Closing a closed meeting
 	 * answers with its existing version.
 	 */
-	async close(access: MeetingAccess, principal: Principal): Promise<PlanVersion> {
+	async close(access: MeetingAccess, principal: Principal, options: { confirmIncompleteActions?: boolean } = {}): Promise<PlanVersion> {
 		const meetingId = access.meetingId;
 		const existing = this.version(meetingId);
 		// Closing again is a retry of the same decision (a lost answer), not a new one: whoever could
@@ -105,6 +131,15 @@ export class Closing {
 		const missing = await this.checklist(meetingId);
 		if (missing.length > 0) {
 			throw new DomainError('conflict', 'The meeting cannot close yet: something is missing.', { missing });
+		}
+		// An action nobody owns or with no date is easily forgotten: the coordinator closes with it only knowingly (issue #19).
+		const incomplete = await this.incompleteActions(meetingId);
+		if (incomplete.length > 0 && options.confirmIncompleteActions !== true) {
+			throw new DomainError(
+				'conflict',
+				'Some actions have no owner or no due date. Complete them, or confirm closing with them (confirmIncompleteActions: true).',
+				{ incompleteActions: incomplete }
+			);
 		}
 		// In the document's queue: every update queued before this is in the plan, none after it.
 		const live = this.#deps.documents.acquire(meetingId);
@@ -237,10 +272,16 @@ export class Closing {
 				});
 			}
 		})();
+		// The previous responsible worker, if still taking part, as a proposal the coordinator confirms.
+		const responsible = previous.plan.responsibleWorker;
+		const proposed = responsible ? copies.get(responsible.participantId) : undefined;
+		if (responsible && proposed) this.#deps.followUp.propose(meeting.id, { participantId: proposed, contact: responsible.contact });
 		const doc = new Y.Doc();
 		seedFromPlan(doc, {
 			...previous.plan,
-			actions: previous.plan.actions.map((action) => ({ ...action, owner: copies.get(action.owner) ?? action.owner }))
+			actions: previous.plan.actions.map((action) => ({ ...action, owner: copies.get(action.owner) ?? action.owner })),
+			// What the team was not sure of is still to be answered; what was resolved stays in the last version.
+			openQuestions: (previous.plan.openQuestions ?? []).filter((question) => !question.resolved)
 		});
 		await this.#deps.store.compact(meeting.id, Y.encodeStateAsUpdate(doc), 0);
 		doc.destroy();

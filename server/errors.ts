@@ -26,6 +26,8 @@ export class DomainError extends Error {
 			missing?: string[];
 			/** Why a 409: the meeting's state refused it (docs/abilities.md). */
 			reason?: 'meeting_closed' | 'meeting_not_closed';
+			/** POST …/close: actions without an owner or a due date, to confirm before closing. */
+			incompleteActions?: Array<{ id: string; number: number; text: string; missing: string[] }>;
 		} = {}
 	) {
 		super(message);

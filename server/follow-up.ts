@@ -144,6 +144,25 @@ export class FollowUp {
 		return score;
 	}
 
+	/**
+	 * The responsible worker proposed for a follow-up meeting (the previous meeting's, as a participant
+	 * of this one): shown to the coordinator to confirm, never counted as the decision.
+	 */
+	proposal(meetingId: string): { participantId: string; contact: string } | null {
+		const row = this.#db
+			.prepare<[string], { id: string | null; contact: string | null }>(
+				'SELECT proposed_responsible_participant_id AS id, proposed_responsible_contact AS contact FROM meetings WHERE id = ?'
+			)
+			.get(meetingId);
+		return row?.id ? { participantId: row.id, contact: row.contact ?? '' } : null;
+	}
+
+	propose(meetingId: string, proposal: { participantId: string; contact: string }): void {
+		this.#db
+			.prepare('UPDATE meetings SET proposed_responsible_participant_id = ?, proposed_responsible_contact = ? WHERE id = ?')
+			.run(proposal.participantId, proposal.contact, meetingId);
+	}
+
 	workAbility(meetingId: string): { score: number; recordedAt: string } | null {
 		const row = this.#db
 			.prepare<[string], { score: number; recorded_at: string }>('SELECT score, recorded_at FROM work_ability_scores WHERE meeting_id = ?')

@@ -37,6 +37,11 @@ export interface InvitePreview {
 	meeting: Pick<Meeting, 'id' | 'title' | 'scheduledAt' | 'place' | 'remoteLink' | 'language'>;
 	participant: Pick<Participant, 'id' | 'name' | 'role' | 'organisation'>;
 	consentRequired: boolean;
+	/**
+	 * For the client at a follow-up meeting: the scope chosen at the previous meeting, shown while the
+	 * client chooses again (never pre-ticked: consent is an active choice each time).
+	 */
+	previousConsent: ConsentOrganisation[] | null;
 }
 
 /**
@@ -204,7 +209,8 @@ export class Participation {
 				language: meeting.language
 			},
 			participant: { id: participant.id, name: participant.name, role: participant.role, organisation: participant.organisation },
-			consentRequired: participant.role === 'client'
+			consentRequired: participant.role === 'client',
+			previousConsent: participant.role === 'client' ? (this.#deps.consents.previous(meeting.id)?.organisations ?? null) : null
 		};
 	}
 

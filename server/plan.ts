@@ -3,6 +3,7 @@ import { clientVoice } from '../src/lib/meeting/document.js';
 import { readActions, readGoals } from '../src/lib/meeting/plan.js';
 import { readOpenQuestions, readPerspectives } from '../src/lib/meeting/room.js';
 import { readServices } from '../src/lib/meeting/services.js';
+import type { ConsentRepository } from './consents.js';
 import type { FollowUp } from './follow-up.js';
 import type { Participant, ParticipantRepository } from './participants.js';
 import type { Room } from './room.js';
@@ -28,10 +29,21 @@ export interface PlanJson {
 		followUpMode: 'visit' | 'call';
 	} | null;
 	workAbilityScore: number | null;
+	/**
+	 * The client's consent as it stood when the plan was read (at closing: as recorded in the version).
+	 * `organisations` empty: nothing is shared. Null: not given (absent in versions closed before #19).
+	 */
+	consent?: { organisations: string[]; givenAt: string; recordedBy: string; recordedByName: string | null } | null;
 	participants: Array<Pick<Participant, 'id' | 'name' | 'role' | 'organisation' | 'presence'>>;
 }
 
-type PlanDeps = { documents: DocumentRegistry; participants: ParticipantRepository; room: Room; followUp: FollowUp };
+type PlanDeps = {
+	documents: DocumentRegistry;
+	participants: ParticipantRepository;
+	room: Room;
+	followUp: FollowUp;
+	consents: Pick<ConsentRepository, 'latest'>;
+};
 
 /** The content part of the plan, read from a Y.Doc through the document model. */
 export function contentOf(doc: Y.Doc) {
@@ -51,6 +63,7 @@ export function assemblePlan(meetingId: string, content: ReturnType<typeof conte
 	const byId = new Map(participants.map((p) => [p.id, p]));
 	const responsible = deps.followUp.get(meetingId);
 	const person = responsible ? byId.get(responsible.participantId) : undefined;
+	const consent = deps.consents.latest(meetingId);
 	return {
 		meetingId,
 		phase: deps.room.decisions(meetingId).phase,
@@ -74,6 +87,14 @@ export function assemblePlan(meetingId: string, content: ReturnType<typeof conte
 			followUpMode: responsible.followUpMode
 		},
 		workAbilityScore: deps.followUp.workAbility(meetingId)?.score ?? null,
+		consent: consent
+			? {
+					organisations: consent.organisations,
+					givenAt: consent.givenAt,
+					recordedBy: consent.recordedBy,
+					recordedByName: deps.participants.get(consent.recordedBy)?.name ?? null
+				}
+			: null,
 		participants: participants.map(({ id, name, role, organisation, presence }) => ({ id, name, role, organisation, presence }))
 	};
 }

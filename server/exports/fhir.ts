@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { m } from '../../src/lib/paraglide/messages.js';
 import { gasLevels, goalAreas, sectors, ties } from '../../src/lib/meeting/vocabulary.js';
 import { participantRoles } from '../../src/lib/protocol/participants.js';
+import { consentOrganisationOfRole } from '../consents.js';
 import { labelsFor, signed, type Labels } from './labels.js';
 import { ratingOf, readPlanVersion, type ExportInput, type PlanParticipant } from './model.js';
 
@@ -30,10 +31,14 @@ export const identifierSystems = {
 	goal: `${fhirBase}/id/goal`,
 	action: `${fhirBase}/id/action`,
 	service: `${fhirBase}/id/service`,
-	planVersion: `${fhirBase}/id/plan-version`
+	planVersion: `${fhirBase}/id/plan-version`,
+	/** A consent organisation of Kela's form Y 100 (`health`, `social`, …) as the Consent names it. */
+	consentOrganisation: `${fhirBase}/id/consent-organisation`
 } as const;
 
 export const ecomapTieExtension = `${fhirBase}/StructureDefinition/ecomap-tie`;
+/** On Consent: who recorded it (the client, or the coordinator with the client); R4 Consent has no such element. */
+export const consentRecordedByExtension = `${fhirBase}/StructureDefinition/consent-recorded-by`;
 const goalAchievement = 'http://terminology.hl7.org/CodeSystem/goal-achievement';
 
 type Resource = Record<string, unknown> & { resourceType: string; id: string };
@@ -266,6 +271,56 @@ export function buildFhirBundle(input: ExportInput): Record<string, unknown> {
 		...(plan.clientVoice.trim() ? { note: [{ authorReference: patientRef, text: plan.clientVoice }] } : {})
 	};
 
+	const consent = buildConsent();
+	function buildConsent(): Resource | null {
+		const given = input.consent;
+		if (!given) return null;
+		const recorder = read.byId.get(given.recordedBy);
+		const actors = given.organisations.flatMap((category): Array<Record<string, unknown>> => {
+			const identifier = { system: identifierSystems.consentOrganisation, value: category };
+			const role = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' }] };
+			const matching = plan.participants.filter((p) => p.role !== 'client' && consentOrganisationOfRole(p.role) === category);
+			const named = [...new Set(matching.map((p) => organisationOf(p.organisation)).filter((o): o is Resource => o !== null))];
+			if (named.length === 0) return [{ role, reference: { identifier, display: l.consentOrganisation(category) } }];
+			return named.map((organisation) => ({ role, reference: { ...reference(organisation, organisation.name as string), identifier } }));
+		});
+		return {
+			resourceType: 'Consent',
+			id: id('Consent'),
+			...(recorder
+				? { extension: [{ url: consentRecordedByExtension, valueReference: reference(memberOf(recorder), recorder.name) }] }
+				: {}),
+			status: 'active',
+			scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy', display: 'Privacy Consent' }] },
+			category: [
+				{
+					coding: [{ system: 'http://loinc.org', code: '59284-0', display: 'Patient Consent' }],
+					text: m.record_consent_heading({}, { locale })
+				}
+			],
+			patient: patientRef,
+			dateTime: given.givenAt,
+			// The client agrees (or refuses); who wrote it down is in the extension above.
+			performer: [patientRef],
+			policyRule: {
+				coding: [
+					given.organisations.length > 0
+						? { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN', display: 'opt-in' }
+						: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTOUT', display: 'opt-out' }
+				],
+				text: l.consentScope(given)
+			},
+			provision:
+				given.organisations.length > 0
+					? {
+							type: 'permit',
+							actor: actors,
+							action: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentaction', code: 'disclose', display: 'Disclose' }] }]
+						}
+					: { type: 'deny' }
+		};
+	}
+
 	const systems = [
 		codeSystem(codeSystems.participantRole, 'VerkostoParticipantRole', m.close_fhir_cs_role({}, { locale }), participantRoles, l.role, l),
 		codeSystem(codeSystems.sector, 'VerkostoSector', m.close_fhir_cs_sector({}, { locale }), sectors, l.sector, l),
@@ -282,6 +337,7 @@ export function buildFhirBundle(input: ExportInput): Record<string, unknown> {
 		...organisations.values(),
 		...goals.map(({ resource }) => resource),
 		...serviceRequests.map(({ resource }) => resource),
+		...(consent ? [consent] : []),
 		...systems
 	];
 	return {

@@ -9,7 +9,7 @@ import type { ExportInput } from './model.js';
  * importing the export again updates the same calendar entry instead of adding a second one.
  *
  * A calendar may sync to a cloud service: the event says who follows up and how, never the plan's
- * content (goals, actions, the client's words).
+ * content (goals, actions, the client's words); it does say the consent's scope (issue #19).
  */
 export function buildIcs(input: ExportInput): string {
 	const { version, meeting, locale } = input;
@@ -23,7 +23,9 @@ export function buildIcs(input: ExportInput): string {
 		m.close_ics_description_worker({ who }, { locale }),
 		m.close_ics_description_mode({ mode }, { locale }),
 		responsible.contact ? m.close_ics_description_contact({ contact: responsible.contact }, { locale }) : '',
-		m.close_ics_description_plan({ title: meeting.title, version: String(version.version) }, { locale })
+		m.close_ics_description_plan({ title: meeting.title, version: String(version.version) }, { locale }),
+		// Whoever follows up needs to know what they may share: the scope, never the plan's content.
+		m.record_excerpt_consent({ scope: l.consentScope(input.consent) }, { locale })
 	]
 		.filter(Boolean)
 		.join('\n');

@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit.js';
 import type { Closing } from '../closing.js';
+import type { ConsentRepository } from '../consents.js';
 import { DomainError } from '../errors.js';
 import type { MeetingRepository } from '../meetings.js';
 import type { Participation } from '../participation.js';
@@ -32,6 +33,7 @@ export interface ExportFile {
 export interface ExportDeps {
 	participation: Pick<Participation, 'access'>;
 	policy: Pick<Policy, 'require'>;
+	consents?: Pick<ConsentRepository, 'latest'>;
 	closing: Pick<Closing, 'version' | 'kindOf' | 'evaluation'>;
 	meetings: Pick<MeetingRepository, 'get'>;
 	audit: Pick<AuditLog, 'record'>;
@@ -48,7 +50,11 @@ const stems: Record<ExportLocale, { plan: string; plain: string; followUp: strin
  * What the builders need for one closed meeting. A meeting that is not closed has no plan version
  * to export: 409 with what to do.
  */
-export async function exportInput(deps: Pick<ExportDeps, 'closing' | 'meetings'>, meetingId: string, locale?: string | null): Promise<ExportInput> {
+export async function exportInput(
+	deps: Pick<ExportDeps, 'closing' | 'meetings'> & { consents?: Pick<ConsentRepository, 'latest'> },
+	meetingId: string,
+	locale?: string | null
+): Promise<ExportInput> {
 	const meeting = deps.meetings.get(meetingId);
 	if (!meeting) throw new DomainError('not_found', 'Meeting not found. Check the link.');
 	const version = deps.closing.version(meetingId);
@@ -59,7 +65,19 @@ export async function exportInput(deps: Pick<ExportDeps, 'closing' | 'meetings'>
 		);
 	}
 	const kind = deps.closing.kindOf(meetingId);
+	const recorded = version.plan.consent === undefined ? deps.consents?.latest(meetingId) : undefined;
+	const consent =
+		version.plan.consent ??
+		(recorded
+			? {
+					organisations: recorded.organisations,
+					givenAt: recorded.givenAt,
+					recordedBy: recorded.recordedBy,
+					recordedByName: version.plan.participants.find((p) => p.id === recorded.recordedBy)?.name ?? null
+				}
+			: null);
 	return {
+		consent,
 		version,
 		meeting: { id: meeting.id, title: meeting.title, scheduledAt: meeting.scheduledAt, place: meeting.place, language: meeting.language },
 		kind,

@@ -1,6 +1,6 @@
 import { m } from '../../src/lib/paraglide/messages.js';
 import type { ActionStatus, GasLevel, GoalArea, Sector, ServiceStatus, Tie } from '../../src/lib/meeting/vocabulary.js';
-import type { ParticipantRole } from '../../src/lib/protocol/participants.js';
+import type { ConsentOrganisation, ParticipantRole } from '../../src/lib/protocol/participants.js';
 
 /** The languages an export can be written in: the meeting's language unless the reader asks otherwise. */
 export const exportLocales = ['fi', 'sv', 'en'] as const;
@@ -79,6 +79,15 @@ const roles: Record<ParticipantRole, Message> = {
 	other: m.role_other
 };
 
+const consentOrganisations: Record<ConsentOrganisation, Message> = {
+	health: m.consent_org_health,
+	social: m.consent_org_social,
+	employment: m.consent_org_employment,
+	kela: m.consent_org_kela,
+	education: m.consent_org_education,
+	third_sector: m.consent_org_third_sector
+};
+
 const followUpModes: Record<'visit' | 'call', Message> = {
 	visit: m.follow_up_visit,
 	call: m.follow_up_call
@@ -140,6 +149,17 @@ export function labelsFor(locale: ExportLocale) {
 			return [label, same ? '' : organisation.trim()].filter(Boolean).join(', ');
 		},
 		followUpMode: lookup(followUpModes, locale),
+		consentOrganisation: lookup(consentOrganisations, locale),
+		/**
+		 * The consent's scope in words: the organisations, or "not shared" when the client chose none
+		 * (a recorded answer, never shown as given consent), or that none was recorded.
+		 */
+		consentScope: (consent: { organisations: string[] } | null) =>
+			!consent
+				? m.record_consent_missing({}, { locale })
+				: consent.organisations.length === 0
+					? m.record_not_shared({}, { locale })
+					: consent.organisations.map(lookup(consentOrganisations, locale)).join(', '),
 		date: (date: string) => formatDate(date, locale),
 		instant: (iso: string) => formatInstant(iso, locale)
 	};

@@ -1,4 +1,5 @@
 import type { Evaluation, MeetingKind, PlanVersion } from '../closing.js';
+import { consentOrganisationOfRole } from '../consents.js';
 import type { Meeting } from '../meetings.js';
 import type { PlanJson } from '../plan.js';
 import type { ExportLocale } from './labels.js';
@@ -14,7 +15,14 @@ export interface ExportInput {
 	locale: ExportLocale;
 	/** The closing meeting's evaluation; null for first and follow-up meetings. */
 	evaluation: Evaluation | null;
+	/**
+	 * The client's consent at closing: the version's own, or for a version closed before it held one,
+	 * the meeting's last recorded consent (which cannot change after closing). Null: none recorded.
+	 */
+	consent: PlanConsent | null;
 }
+
+export type PlanConsent = NonNullable<PlanJson['consent']>;
 
 export type PlanParticipant = PlanJson['participants'][number];
 export type PlanGoal = PlanJson['goals'][number];
@@ -65,6 +73,22 @@ export function organisationsOf(plan: PlanJson): string[] {
 	}
 	// Alphabetical, so the excerpts come in the same order every time whatever order people joined in.
 	return names.sort((a, b) => a.localeCompare(b, 'fi'));
+}
+
+/**
+ * The organisations that get an excerpt: those of the meeting whose professionals' roles fall under an
+ * organisation the client consented to (server/consents.ts). No consent, or "not shared": none.
+ */
+export function consentedOrganisationsOf(plan: PlanJson, consent: PlanConsent | null): string[] {
+	if (!consent || consent.organisations.length === 0) return [];
+	const allowed = new Set(consent.organisations);
+	const same = (a: string, b: string) => a.trim().toLocaleLowerCase('fi') === b.trim().toLocaleLowerCase('fi');
+	return organisationsOf(plan).filter((organisation) =>
+		plan.participants.some((person) => {
+			const category = consentOrganisationOfRole(person.role);
+			return person.role !== 'client' && same(person.organisation, organisation) && category !== null && allowed.has(category);
+		})
+	);
 }
 
 /** A file name for an export: the plan's kind, the meeting's date and the version, no personal data. */

@@ -5,7 +5,7 @@ import { pdfFonts } from './fonts.js';
 import { languageTag, labelsFor, signed, type Labels } from './labels.js';
 import { drawServiceMap, measureServiceMap } from './pdf-map.js';
 import { ratingOf, readPlanVersion, type ExportInput } from './model.js';
-import { plainSummary } from './texts.js';
+import { plainSummary, writtenPerspectives } from './texts.js';
 
 type Doc = PDFKit.PDFDocument;
 type Struct = PDFKit.PDFStructureElement;
@@ -181,6 +181,38 @@ function writeFull(w: Writer, input: ExportInput, l: Labels) {
 	w.heading(m.close_client_voice_heading({}, o), 2);
 	w.paragraph(plan.clientVoice.trim() || m.close_not_written({}, o), { size: 10.5, gap: 2.5 });
 
+	w.heading(m.record_work_ability_heading({}, o), 2);
+	w.paragraph(
+		plan.workAbilityScore === null
+			? m.record_work_ability_none({}, o)
+			: m.record_work_ability_score({ score: String(plan.workAbilityScore) }, o)
+	);
+
+	w.heading(m.record_perspectives_heading({}, o), 2);
+	const perspectives = writtenPerspectives(input);
+	if (perspectives.length === 0) w.paragraph(m.record_perspectives_none({}, o));
+	w.list(
+		perspectives.map((p, i) => {
+			const person = read.byId.get(p.participantId);
+			return {
+				label: `${i + 1}.`,
+				body: p.text,
+				details: [[p.name, person ? l.roleAt(person.role, person.role === 'client' ? '' : person.organisation) : ''].filter(Boolean).join(', ')]
+			};
+		})
+	);
+
+	w.heading(m.record_open_questions_heading({}, o), 2);
+	const questions = plan.openQuestions.filter((q) => q.text.trim());
+	if (questions.length === 0) w.paragraph(m.record_open_questions_none({}, o));
+	w.list(
+		questions.map((q, i) => ({
+			label: `${i + 1}.`,
+			body: q.text.trim(),
+			details: [q.resolved ? m.record_question_resolved({}, o) : m.record_question_open({}, o)]
+		}))
+	);
+
 	w.heading(m.close_goals_heading({}, o), 2);
 	if (read.goals.length === 0) w.paragraph(m.close_goals_none({}, o));
 	w.list(
@@ -267,6 +299,20 @@ function writeFull(w: Writer, input: ExportInput, l: Labels) {
 		});
 		if (responsible.contact) w.paragraph(m.close_contact({ contact: responsible.contact }, o));
 		w.paragraph(m.close_follow_up_line({ mode: l.followUpMode(responsible.followUpMode), date: l.date(responsible.followUpDate) }, o));
+	}
+
+	w.heading(m.record_consent_heading({}, o), 2);
+	const consent = input.consent;
+	w.paragraph(
+		!consent
+			? m.record_consent_missing({}, o)
+			: consent.organisations.length === 0
+				? m.record_consent_none({}, o)
+				: m.record_consent_scope({ organisations: l.consentScope(consent) }, o),
+		{ bold: true }
+	);
+	if (consent) {
+		w.paragraph(m.record_consent_recorded({ date: l.instant(consent.givenAt), name: consent.recordedByName ?? '—' }, o), { size: 9, color: muted });
 	}
 
 	if (kind === 'closing' && evaluation) {

@@ -1,7 +1,7 @@
 import { m } from '../../src/lib/paraglide/messages.js';
 import type { ServiceStatus } from '../../src/lib/meeting/vocabulary.js';
 import { labelsFor } from './labels.js';
-import { organisationsOf, readPlanVersion, type ExportInput } from './model.js';
+import { consentedOrganisationsOf, readPlanVersion, type ExportInput } from './model.js';
 
 /** A block of the plain-language version: a heading, short sentences, and an optional list. */
 export interface PlainBlock {
@@ -29,8 +29,24 @@ export function plainSummary(input: ExportInput): { title: string; blocks: Plain
 		items: read.participants.map((p) => (p.role === 'client' ? m.close_plain_you({ name: p.name }, o) : `${p.name}, ${l.role(p.role)}`))
 	});
 
-	if (plan.clientVoice.trim()) {
-		blocks.push({ heading: m.close_plain_words_heading({}, o), sentences: [plan.clientVoice.trim()], items: [] });
+	if (plan.clientVoice.trim() || plan.workAbilityScore !== null) {
+		blocks.push({
+			heading: m.close_plain_words_heading({}, o),
+			sentences: [
+				...(plan.clientVoice.trim() ? [plan.clientVoice.trim()] : []),
+				...(plan.workAbilityScore !== null ? [m.record_plain_work_ability({ score: String(plan.workAbilityScore) }, o)] : [])
+			],
+			items: []
+		});
+	}
+
+	const perspectives = writtenPerspectives(input);
+	if (perspectives.length > 0) {
+		blocks.push({
+			heading: m.record_plain_perspectives_heading({}, o),
+			sentences: [],
+			items: perspectives.map((p) => `${p.name}: ${p.text}`)
+		});
 	}
 
 	blocks.push({
@@ -65,6 +81,11 @@ export function plainSummary(input: ExportInput): { title: string; blocks: Plain
 		.map(({ names, line }) => line({ services: names.join(', ') }, o));
 	if (serviceLines.length > 0) blocks.push({ heading: m.close_plain_services_heading({}, o), sentences: [], items: serviceLines });
 
+	const open = plan.openQuestions.filter((q) => !q.resolved && q.text.trim());
+	if (open.length > 0) {
+		blocks.push({ heading: m.record_plain_questions_heading({}, o), sentences: [], items: open.map((q) => q.text.trim()) });
+	}
+
 	const responsible = plan.responsibleWorker;
 	if (responsible) {
 		const name = responsible.name ?? '';
@@ -81,7 +102,33 @@ export function plainSummary(input: ExportInput): { title: string; blocks: Plain
 		});
 	}
 
+	blocks.push({
+		heading: m.record_plain_consent_heading({}, o),
+		sentences: [
+			input.consent && input.consent.organisations.length > 0
+				? m.record_plain_consent_yes({}, o)
+				: input.consent
+					? m.record_plain_consent_no({}, o)
+					: m.record_consent_missing({}, o)
+		],
+		// One organisation a line: the labels are long, and a list reads easier than one long sentence.
+		items: input.consent ? input.consent.organisations.map((value) => l.consentOrganisation(value)) : []
+	});
+
 	return { title: m.close_plain_title({ title: meeting.title }, o), blocks };
+}
+
+/** The perspectives that have words in them, with their writers' names, in the participants' order. */
+export function writtenPerspectives(input: ExportInput): Array<{ participantId: string; name: string; organisation: string; text: string }> {
+	const plan = input.version.plan;
+	const order = new Map(plan.participants.map((p, i) => [p.id, i]));
+	return plan.perspectives
+		.filter((p) => p.text.trim())
+		.map((p) => {
+			const person = plan.participants.find((q) => q.id === p.participantId);
+			return { participantId: p.participantId, name: p.name ?? person?.name ?? '—', organisation: person?.organisation ?? '', text: p.text.trim() };
+		})
+		.sort((a, b) => (order.get(a.participantId) ?? Infinity) - (order.get(b.participantId) ?? Infinity));
 }
 
 /** The plain-language version as plain text (UTF-8), for the client's phone. */
@@ -98,9 +145,10 @@ export function plainText(input: ExportInput): string {
 }
 
 /**
- * For each organisation in the meeting, a short excerpt to paste into its own client or patient
- * records: the decisions, that organisation's own actions, the follow-up, and the version's hash so
- * the record can point to the shared plan.
+ * For each organisation in the meeting that the client consented to share with (and only those), a
+ * short excerpt to paste into its own client or patient records: the decisions, that organisation's
+ * own actions and its own members' perspectives, the open questions, the work ability score, the
+ * follow-up, the consent's scope, and the version's hash so the record can point to the shared plan.
  */
 export function organisationExcerpts(input: ExportInput): Array<{ organisation: string; text: string }> {
 	const { version, locale, meeting } = input;
@@ -111,7 +159,9 @@ export function organisationExcerpts(input: ExportInput): Array<{ organisation: 
 	const same = (a: string, b: string) => a.trim().toLocaleLowerCase('fi') === b.trim().toLocaleLowerCase('fi');
 	const responsible = plan.responsibleWorker;
 
-	return organisationsOf(plan).map((organisation) => {
+	const perspectives = writtenPerspectives(input);
+	const openQuestions = plan.openQuestions.filter((q) => !q.resolved && q.text.trim());
+	return consentedOrganisationsOf(plan, input.consent).map((organisation) => {
 		const own = read.actions.filter(
 			(action) => same(action.organisation, organisation) || same(read.byId.get(action.owner)?.organisation ?? '', organisation)
 		);
@@ -131,6 +181,13 @@ export function organisationExcerpts(input: ExportInput): Array<{ organisation: 
 				return `${action.number}. ${action.text.trim()}${details ? ` (${details})` : ''}`;
 			}),
 			...(read.actions.length > own.length ? [m.close_excerpt_other_actions({ count: String(read.actions.length - own.length) }, o)] : []),
+			...perspectives
+				.filter((p) => same(p.organisation, organisation))
+				.map((p) => m.record_excerpt_perspective({ name: p.name, text: p.text }, o)),
+			...(openQuestions.length > 0
+				? [m.record_excerpt_open_questions({}, o), ...openQuestions.map((q, i) => `${i + 1}. ${q.text.trim()}`)]
+				: []),
+			m.record_excerpt_work_ability({ score: plan.workAbilityScore === null ? '—' : String(plan.workAbilityScore) }, o),
 			...(responsible
 				? [
 						m.close_excerpt_responsible({
@@ -139,7 +196,8 @@ export function organisationExcerpts(input: ExportInput): Array<{ organisation: 
 							date: l.date(responsible.followUpDate)
 						}, o)
 					]
-				: [])
+				: []),
+			m.record_excerpt_consent({ scope: l.consentScope(input.consent) }, o)
 		];
 		return { organisation, text: lines.join('\n') };
 	});

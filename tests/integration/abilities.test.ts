@@ -472,7 +472,7 @@ describe.sequential('every channel enforces the table', () => {
 		// Only the participant list may differ: a participant removed after closing (their access
 		// ends) took part in the meeting, and the version records that.
 		const { app } = srv;
-		const live = await readPlan(meetingId, { documents: app.documents, participants: app.participants, room: app.room, followUp: app.followUp });
+		const live = await readPlan(meetingId, { documents: app.documents, participants: app.participants, room: app.room, followUp: app.followUp, consents: app.consents });
 		expect({ ...live, participants: null }).toEqual({ ...version.plan, participants: null });
 		expect(srv.app.decisions(meetingId)).toMatchObject({
 			responsible: { participantId: responsibleId, followUpMode: 'call' },

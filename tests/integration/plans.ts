@@ -97,8 +97,15 @@ export async function planMeeting(srv: TestServer, options: { title?: string; re
 	return { meeting, coordinator, client, kela, nurse, provider, doc, ids };
 }
 
-/** Closes the meeting as its coordinator. */
-export function closeAsCoordinator(srv: TestServer, plan: Pick<PlanMeeting, 'meeting' | 'coordinator'>) {
+/**
+ * Closes the meeting as its coordinator. The plan above has an action of the client's with no due
+ * date, so by default the coordinator confirms closing with it (issue #19).
+ */
+export function closeAsCoordinator(
+	srv: TestServer,
+	plan: Pick<PlanMeeting, 'meeting' | 'coordinator'>,
+	options: { confirmIncompleteActions?: boolean } = { confirmIncompleteActions: true }
+) {
 	const access = srv.app.participation.access(plan.coordinator.principal, plan.meeting.id);
-	return srv.app.closing.close(access, plan.coordinator.principal);
+	return srv.app.closing.close(access, plan.coordinator.principal, options);
 }

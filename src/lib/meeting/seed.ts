@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { generateNKeysBetween } from 'fractional-indexing';
 import { change, top } from './document';
 import type { Action, Goal } from './plan';
 import type { Service } from './services';
@@ -9,13 +10,17 @@ export interface PlanSeed {
 	services: Service[];
 	goals: Goal[];
 	actions: Action[];
+	/** Unresolved open questions to carry on; their order is kept, `resolved` starts false. */
+	openQuestions?: Array<{ id: string; text: string }>;
 }
 
 /**
- * Writes a previous plan's services, goals and actions into an empty document, keeping their ids and
- * order, so that the next version can be compared item by item with the previous one.
+ * Writes a previous plan's services, goals, actions and unresolved open questions into an empty
+ * document, keeping their ids and order, so that the next version can be compared item by item with
+ * the previous one.
  */
 export function seedFromPlan(doc: Y.Doc, plan: PlanSeed): void {
+	const keys = generateNKeysBetween(null, null, plan.openQuestions?.length ?? 0);
 	change(doc, () => {
 		for (const service of plan.services) {
 			const map = new Y.Map<unknown>();
@@ -43,5 +48,15 @@ export function seedFromPlan(doc: Y.Doc, plan: PlanSeed): void {
 			}
 			top.actions(doc).set(action.id, map);
 		}
+		const questions = plan.openQuestions ?? [];
+		questions.forEach((question, index) => {
+			const map = new Y.Map<unknown>();
+			map.set('id', question.id);
+			map.set('text', new Y.Text(question.text));
+			// Fresh keys in the carried order: the old ones may have gaps, the order is what matters.
+			map.set('order', keys[index]!);
+			map.set('resolved', false);
+			top.openQuestions(doc).set(question.id, map);
+		});
 	});
 }

@@ -1,3 +1,5 @@
+import type { ConsentScope } from './participants';
+
 /**
  * The agenda of a network meeting (the team's handbook, DESIGN.md), in order. The phase is a
  * server decision: the coordinator moves it, everyone follows. A public contract: extend, never rename.
@@ -48,4 +50,11 @@ export interface RoomState {
 	responsible: ResponsibleDecision | null;
 	/** The client's own work ability rating 0–10 at this meeting, if recorded. */
 	workAbilityScore: number | null;
+	/** The client's consent in this meeting (null until given); an empty scope means "not shared". */
+	consent?: ConsentScope | null;
+	/**
+	 * At a follow-up meeting: the previous responsible worker (as this meeting's participant), proposed
+	 * for the coordinator to confirm. Not a decision: `responsible` stays null until confirmed.
+	 */
+	responsibleProposal?: { participantId: string; contact: string } | null;
 }

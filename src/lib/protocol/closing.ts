@@ -3,16 +3,38 @@
  * server/closing.ts returns. A public contract: extend, never rename.
  */
 
+import * as v from 'valibot';
+import type { ConsentScope } from './participants';
+
 /** What closing still needs; each is a checklist item with a link to fix it. */
 export const missingForClose = ['responsible_worker', 'goal', 'client_consent'] as const;
 export type MissingForClose = (typeof missingForClose)[number];
+
+/** An action without an owner or a due date: closing with it needs the coordinator's confirmation. */
+export interface IncompleteAction {
+	id: string;
+	number: number;
+	text: string;
+	missing: Array<'owner' | 'due'>;
+}
 
 /** `GET /api/meetings/:id/close` */
 export interface CloseChecklist {
 	closed: boolean;
 	missing: MissingForClose[];
 	version: { version: number; hash: string; closedAt: string } | null;
+	/** This meeting's consent; `organisations: []` is "not shared" (recorded, but nothing is shared). */
+	consent?: ConsentScope | null;
+	/** At a follow-up meeting: the previous meeting's scope, shown while the client is asked again. */
+	previousConsent?: ConsentScope | null;
+	incompleteActions?: IncompleteAction[];
 }
+
+/** `POST /api/meetings/:id/close` body (optional; an empty body is `{}`). */
+export const CloseRequest = v.object({
+	/** Close although some actions have no owner or no due date (409 `incompleteActions` without it). */
+	confirmIncompleteActions: v.optional(v.boolean(), false)
+});
 
 /** `POST /api/meetings/:id/close` → 200 */
 export interface ClosedVersion {

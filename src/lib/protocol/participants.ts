@@ -35,6 +35,22 @@ export const consentOrganisations = [
 ] as const;
 export type ConsentOrganisation = (typeof consentOrganisations)[number];
 
+/** The client's consent as the API and the room show it (docs/api.md, "Consent"). */
+export interface ConsentScope {
+	/** Empty: the client chose that nothing is shared ("not shared"), a valid answer, not a missing one. */
+	organisations: ConsentOrganisation[];
+	givenAt: string;
+	/** Participant id of who recorded it: the client, or the coordinator with the client. */
+	recordedBy: string;
+	recordedByName: string | null;
+}
+
+/** `PUT /api/meetings/:id/consent`: the whole new scope; an empty list means nothing is shared. */
+export const ConsentChange = v.object({
+	organisations: v.pipe(v.array(v.picklist(consentOrganisations)), v.maxLength(consentOrganisations.length * 2))
+});
+export type ConsentChange = v.InferOutput<typeof ConsentChange>;
+
 export const meetingLanguages = ['fi', 'sv', 'en'] as const;
 
 const trimmed = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max));
@@ -81,4 +97,6 @@ export interface ApiError {
 	};
 	/** `POST /api/meetings/:id/close`, 409: what the meeting still needs before it can close. */
 	missing?: string[];
+	/** `POST /api/meetings/:id/close`, 409: actions without an owner or a due date, to confirm first. */
+	incompleteActions?: Array<{ id: string; number: number; text: string; missing: string[] }>;
 }

@@ -14,7 +14,8 @@ export function apiError(cause: unknown): Response {
 				...(cause.detail.reason ? { reason: cause.detail.reason } : {})
 			},
 			// What closing still needs (POST …/close answers 409 with it).
-			...(cause.detail.missing ? { missing: cause.detail.missing } : {})
+			...(cause.detail.missing ? { missing: cause.detail.missing } : {}),
+			...(cause.detail.incompleteActions ? { incompleteActions: cause.detail.incompleteActions } : {})
 		};
 		const headers: Record<string, string> = {};
 		if (cause.detail.retryAfterSeconds) headers['retry-after'] = String(cause.detail.retryAfterSeconds);

@@ -25,6 +25,8 @@ export function loadRoom({ params, locals, url }: Pick<ServerLoadEvent<{ id: str
 				.filter((p) => !p.revoked)
 				.map(({ id, name, role, organisation, presence, access }) => ({ id, name, role, organisation, presence, access })),
 			room: locals.app.decisions(params.id),
+			/** At a follow-up meeting: the previous meeting's consent scope, shown while the client is asked again. */
+			previousConsent: locals.app.consents.previous(params.id)?.organisations ?? null,
 			you: {
 				id: access.participant.id,
 				name: access.participant.name,

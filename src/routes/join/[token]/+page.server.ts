@@ -35,7 +35,8 @@ export const load: PageServerLoad = ({ params, locals, getClientAddress }) => {
 				remoteLink: /^https?:\/\//i.test(meeting.remoteLink) ? meeting.remoteLink : ''
 			},
 			participant: { name: participant.name, role: participant.role, organisation: participant.organisation },
-			consentRequired: preview.consentRequired
+			consentRequired: preview.consentRequired,
+			previousConsent: preview.previousConsent
 		};
 	} catch (cause) {
 		refuse(cause);

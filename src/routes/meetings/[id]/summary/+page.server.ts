@@ -48,6 +48,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			},
 			plan: version.plan,
 			evaluation: input.evaluation,
+			consent: input.consent,
 			excerpts: organisationExcerpts(input),
 			plain: plainSummary(input)
 		};
