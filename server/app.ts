@@ -181,7 +181,7 @@ export class App {
 		this.clientConsent = new Consents({
 			consents: this.consents,
 			audit: this.audit,
-			isClosed: (meetingId) => this.closing.isClosed(meetingId),
+			policy: this.policy,
 			nameOf: (participantId) => this.participants.get(participantId)?.name ?? null,
 			clientOf: (meetingId) => this.participants.list(meetingId).find((p) => p.role === 'client' && !p.revoked)?.id ?? null,
 			onChange: (meetingId) => this.#broadcastRoomState(meetingId)

@@ -3,7 +3,7 @@ import { consentOrganisations, type ConsentOrganisation, type ConsentScope, type
 import type { AuditLog } from './audit.js';
 import type { Db } from './db/database.js';
 import { DomainError } from './errors.js';
-import type { MeetingAccess, Principal } from './policy.js';
+import type { MeetingAccess, Policy, Principal } from './policy.js';
 
 export interface Consent {
 	id: string;
@@ -108,7 +108,7 @@ export type ConsentView = ConsentScope;
 export interface ConsentsDeps {
 	consents: ConsentRepository;
 	audit: Pick<AuditLog, 'record'>;
-	isClosed(meetingId: string): boolean;
+	policy: Pick<Policy, 'require'>;
 	nameOf(participantId: string): string | null;
 	/** The meeting's (non-revoked) client participant, if any. */
 	clientOf(meetingId: string): string | null;
@@ -146,13 +146,9 @@ export class Consents {
 
 	/** Records the client's (new) scope; `organisations` may be empty: "not shared" is a valid answer. */
 	change(access: MeetingAccess, principal: Principal, organisations: readonly string[]): ConsentView {
+		// 403 for anyone but the client or the coordinator; 409 once closed (a follow-up meeting asks again).
+		this.#deps.policy.require(access, 'recordConsent');
 		const isClient = access.participant.role === 'client';
-		if (!(access.canDecide || (isClient && access.canEdit))) {
-			throw new DomainError('forbidden', 'The client, or the coordinator with the client, records the consent.');
-		}
-		if (this.#deps.isClosed(access.meetingId)) {
-			throw new DomainError('conflict', 'The meeting is closed: its consent can no longer change. A follow-up meeting asks again.');
-		}
 		const unknown = organisations.filter((value) => !(consentOrganisations as readonly string[]).includes(value));
 		if (unknown.length > 0) {
 			throw new DomainError('invalid', `Unknown organisations: ${unknown.join(', ')}.`, {

@@ -73,6 +73,7 @@ export function abilitiesOf(role: ParticipantRole, access: Access, state: Meetin
 	abilities.setResponsibleWorker = coordinator;
 	abilities.recordWorkAbility = coordinator || client;
 	abilities.answerHeard = coordinator || client;
+	abilities.recordConsent = coordinator || client;
 	abilities.rateGoalsAsClient = coordinator || client;
 	abilities.rateGoalsAsWorker = edit && role !== 'client';
 	abilities.rateGoals = abilities.rateGoalsAsClient || abilities.rateGoalsAsWorker;
@@ -95,6 +96,7 @@ const forbiddenMessages: Record<AbilityName, string> = {
 	rateGoalsAsClient: "The client or the coordinator gives the client's rating.",
 	rateGoalsAsWorker: "A professional with edit access gives the workers' rating.",
 	answerHeard: 'The client or the coordinator answers "Was I heard?".',
+	recordConsent: 'The client, or the coordinator with the client, records the consent.',
 	manageParticipants: "Only the meeting's coordinator can do this.",
 	revokeParticipant: "Only the meeting's coordinator can do this.",
 	close: "Only the meeting's coordinator closes the meeting.",

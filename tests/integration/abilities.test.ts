@@ -56,6 +56,7 @@ const table: Record<MeetingState, string> = {
 	rateGoalsAsClient       x.     x.    ..    ..     ..     ..     ..    ..    ..    ..
 	rateGoalsAsWorker       ..     x.    x.    x.     x.     x.     x.    x.    x.    x.
 	answerHeard             x.     x.    ..    ..     ..     ..     ..    ..    ..    ..
+	recordConsent           x.     x.    ..    ..     ..     ..     ..    ..    ..    ..
 	manageParticipants      ..     x.    ..    ..     ..     ..     ..    ..    ..    ..
 	revokeParticipant       ..     x.    ..    ..     ..     ..     ..    ..    ..    ..
 	close                   ..     x.    ..    ..     ..     ..     ..    ..    ..    ..
@@ -78,6 +79,7 @@ const table: Record<MeetingState, string> = {
 	rateGoalsAsClient       ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	rateGoalsAsWorker       ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	answerHeard             ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
+	recordConsent           ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	manageParticipants      ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	revokeParticipant       ..     x.    ..    ..     ..     ..     ..    ..    ..    ..
 	close                   ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
@@ -100,6 +102,7 @@ const table: Record<MeetingState, string> = {
 	rateGoalsAsClient       ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	rateGoalsAsWorker       ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	answerHeard             ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
+	recordConsent           ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	manageParticipants      ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	revokeParticipant       ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	close                   ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
@@ -252,6 +255,7 @@ const domainAttempts: Partial<Record<AbilityName, (person: Person) => unknown>> 
 	rateGoalsAsClient: (p) => srv.app.closing.rateGoal(accessOf(p), goalId, 'client', 1),
 	rateGoalsAsWorker: (p) => srv.app.closing.rateGoal(accessOf(p), goalId, 'worker', 0),
 	answerHeard: (p) => srv.app.closing.recordHeard(accessOf(p), 'yes'),
+	recordConsent: (p) => srv.app.clientConsent.change(accessOf(p), p.principal, ['kela']),
 	manageParticipants: (p) =>
 		srv.app.participation.addParticipant(p.principal, meetingId, { name: 'Elsa Öberg', role: 'other', organisation: '', presence: 'remote', access: 'view' }),
 	revokeParticipant: (p) => srv.app.participation.revoke(p.principal, meetingId, removable.at(-1)!).then(() => removable.pop()),

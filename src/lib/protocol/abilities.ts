@@ -27,6 +27,8 @@ export const abilityNames = [
 	'rateGoalsAsWorker',
 	/** Answer "Was I heard?": the client, or the coordinator recording it with them. */
 	'answerHeard',
+	/** Record or change the client's consent and its scope (the organisations it covers). */
+	'recordConsent',
 	/** Add participants and issue their invitation links. */
 	'manageParticipants',
 	/** Remove a participant: their access ends at once. Protects the client's data, so also once closed. */
