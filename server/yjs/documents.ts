@@ -6,6 +6,7 @@ import { CloseCode } from '../../src/lib/protocol/close-codes.js';
 import { encodeAwareness, encodeUpdate, ProtocolError, type AwarenessEntry } from './messages.js';
 import { applyAwarenessEntries } from './presence.js';
 import { maxTypeDepth, structsOf, typeDepthAfter, type Struct } from './nesting.js';
+import { migrateDocument } from '../../src/lib/meeting/migrate.js';
 import { CachedAnswers } from './answers.js';
 
 /** Awareness clients one connection may speak for (a stock provider announces one: its document's). */
@@ -25,6 +26,13 @@ export interface Peer {
 
 /** Transaction origin of updates replayed from storage: never stored again, never relayed. */
 export const storageOrigin = Symbol('storage');
+
+/**
+ * Transaction origin of the server's own change when it loads a document of an older layout
+ * (`migrateDocument`). Stored like any update; not relayed, because it happens before any peer has
+ * synced, so every peer receives it with the document.
+ */
+export const migrationOrigin = Symbol('migration');
 
 export interface DocumentHooks {
 	/** Called, for each stored update, with the seconds its batch took to become durable (the wait for its group commit included). */
@@ -424,6 +432,7 @@ export class LiveDocument {
 			this.#lastUpdateId = stored.lastUpdateId;
 			this.#logLength = stored.updates.length;
 			this.#storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
+			await this.#migrate();
 			this.#state = 'ready';
 			this.#log.debug({ logLength: this.#logLength }, 'document loaded');
 			// Every peer may have left while it loaded; detach could not schedule the unload then.
@@ -436,6 +445,32 @@ export class LiveDocument {
 			this.#finish('failed');
 			throw new DocumentUnavailableError(this.meetingId, error);
 		}
+	}
+
+	/**
+	 * Brings a document of an older layout up to the current one (docs/document-model.md), before any
+	 * peer syncs: structure the layout needs is created here, once, by the server, never by a browser
+	 * racing another one (issue #19). Stored like a peer's update, so the next load finds it done. A
+	 * closed meeting's document stays as it was closed: it accepts nothing, and readers read either layout.
+	 */
+	async #migrate(): Promise<void> {
+		if (this.#closed) return;
+		let update: Uint8Array | undefined;
+		const capture = (changes: Uint8Array, origin: unknown) => {
+			if (origin === migrationOrigin) update = changes;
+		};
+		this.doc.on('update', capture);
+		try {
+			migrateDocument(this.doc, migrationOrigin);
+		} finally {
+			this.doc.off('update', capture);
+		}
+		if (!update) return;
+		// A failure here fails the load: the migrated state in memory is then thrown away with the document.
+		this.#lastUpdateId = await this.#options.store.append(this.meetingId, update);
+		this.#logLength++;
+		this.#storedBytes += update.byteLength;
+		this.#log.info({ bytes: update.byteLength }, 'document migrated to the current layout');
 	}
 
 	async #compact(reason: string): Promise<void> {
@@ -462,7 +497,7 @@ export class LiveDocument {
 	}
 
 	#relayUpdate = (update: Uint8Array, origin: unknown) => {
-		if (origin === storageOrigin) return;
+		if (origin === storageOrigin || origin === migrationOrigin) return;
 		const message = encodeUpdate(update);
 		for (const peer of this.#peers) if (peer !== origin) peer.send(message);
 	};

@@ -22,13 +22,21 @@ afterAll(async () => {
 const words = ['työkokeilu', 'kuntoutus', 'Kela', 'päihdetyö', 'ystävä', 'jaksaminen', 'förmåga', 'arbetsprövning', 'hälsa', 'ö'];
 const statuses = ['current', 'planned', 'ended', 'suggested'];
 
-/** The parts of the meeting document (DESIGN.md, v1 layout) these tests write, as plain values. */
+/** A participant's perspective: a top-level text of its own (docs/document-model.md, v2). */
+const perspective = (doc: Y.Doc, participantId: string) => doc.getText(`perspective:${participantId}`);
+
+/** The parts of the meeting document (docs/document-model.md, v2 layout) these tests write, as plain values. */
 function contentOf(doc: Y.Doc) {
 	return {
 		meta: doc.getMap('meta').toJSON(),
 		services: doc.getMap('services').toJSON(),
 		goals: doc.getMap('goals').toJSON(),
-		perspectives: doc.getMap('perspectives').toJSON(),
+		perspectives: Object.fromEntries(
+			[...doc.share.keys()]
+				.filter((name) => name.startsWith('perspective:'))
+				.map((name) => [name.slice('perspective:'.length), doc.getText(name).toString()])
+				.filter(([, text]) => text !== '')
+		),
 		clientVoice: doc.getText('clientVoice').toString()
 	};
 }
@@ -108,7 +116,7 @@ describe('convergence', () => {
 		const ea = { doc: a.doc, random: prng(1), author: 'Aino' };
 		const eb = { doc: b.doc, random: prng(2), author: 'Börje' };
 		const ec = { doc: c.doc, random: prng(3), author: 'Cecilia' };
-		a.doc.getMap('meta').set('schemaVersion', 1);
+		a.doc.getMap('meta').set('schemaVersion', 2);
 
 		// All three online.
 		await editConcurrently([ea, eb, ec], 40);
@@ -117,7 +125,7 @@ describe('convergence', () => {
 		c.provider.disconnect();
 		expect(c.provider.wsconnected).toBe(false);
 		// Her perspective, which no random edit touches, marks what she wrote offline.
-		c.doc.getMap('perspectives').set('cecilia', new Y.Text('Offline-näkemys: Cecilia Öberg, kuntoutusohjaaja.'));
+		perspective(c.doc, 'cecilia').insert(0, 'Offline-näkemys: Cecilia Öberg, kuntoutusohjaaja.');
 		await editConcurrently([ea, eb, ec], 30);
 		await inSync(a.doc, b.doc);
 		expect(contentOf(a.doc).perspectives).toEqual({});
@@ -155,8 +163,8 @@ describe('convergence', () => {
 		const b1 = await clients.connectSynced(second.id);
 		const b2 = await clients.connectSynced(second.id);
 
-		a1.doc.getMap('perspectives').set('pekka', new Y.Text('Pekan näkemys: oppisopimus kiinnostaa.'));
-		b1.doc.getMap('perspectives').set('asa', new Y.Text('Åsas syn: vill pröva på arbete.'));
+		perspective(a1.doc, 'pekka').insert(0, 'Pekan näkemys: oppisopimus kiinnostaa.');
+		perspective(b1.doc, 'asa').insert(0, 'Åsas syn: vill pröva på arbete.');
 		await editConcurrently(
 			[
 				{ doc: a1.doc, random: prng(11), author: 'Pekka' },

@@ -1,10 +1,19 @@
 import * as Y from 'yjs';
 
 /**
- * The meeting document's layout, v1 (DESIGN.md, docs/document-model.md). This folder is the only code
+ * The meeting document's layout, v2 (DESIGN.md, docs/document-model.md). This folder is the only code
  * that names the document's top-level types; everything else goes through its accessors.
+ *
+ * v2 moved each participant's perspective from a Y.Text nested in the `perspectives` map to a
+ * top-level Y.Text of its own (`perspectiveRoot`), and gives every goal its `gas` map when the goal is
+ * made: a nested type set into a map is last-writer-wins per key, so two replicas creating one on
+ * demand lost one replica's content (issue #19). Top-level types are never created, only named, so
+ * two replicas naming the same one merge.
  */
-export const schemaVersion = 1;
+export const schemaVersion = 2;
+
+/** The top-level names of the participants' perspectives (v2): `perspective:<participantId>`. */
+export const perspectivePrefix = 'perspective:';
 
 export const top = {
 	meta: (doc: Y.Doc) => doc.getMap<unknown>('meta'),
@@ -12,7 +21,10 @@ export const top = {
 	goals: (doc: Y.Doc) => doc.getMap<unknown>('goals'),
 	actions: (doc: Y.Doc) => doc.getMap<unknown>('actions'),
 	clientVoice: (doc: Y.Doc) => doc.getText('clientVoice'),
+	/** v1's perspectives (a Y.Text per participant id): read from documents not migrated yet, never written. */
 	perspectives: (doc: Y.Doc) => doc.getMap<unknown>('perspectives'),
+	/** A participant's perspective (v2): a top-level Y.Text, so every replica that names it gets the same one. */
+	perspective: (doc: Y.Doc, participantId: string) => doc.getText(perspectivePrefix + participantId),
 	openQuestions: (doc: Y.Doc) => doc.getMap<unknown>('openQuestions')
 };
 
@@ -25,7 +37,11 @@ export function readSchemaVersion(doc: Y.Doc): number | undefined {
 	return typeof value === 'number' ? value : undefined;
 }
 
-/** Marks a document as v1 (idempotent; concurrent writers write the same value). */
+/**
+ * Marks a document nobody has written to yet with the current version (idempotent; concurrent
+ * writers write the same value). An older version is raised only by the server's migration
+ * (`migrateDocument`), never by a browser, which cannot know before sync what the stored document holds.
+ */
 export function ensureSchemaVersion(doc: Y.Doc): void {
 	const meta = top.meta(doc);
 	if (meta.get('schemaVersion') === undefined) meta.set('schemaVersion', schemaVersion);

@@ -1,4 +1,4 @@
-/** The meeting document model (v1): typed accessors and mutators over the Y.Doc. */
+/** The meeting document model (v2): typed accessors and mutators over the Y.Doc. */
 export * from './document';
 export * from './order';
 export * from './plan';
@@ -8,3 +8,4 @@ export * from './vocabulary';
 export * from './diff';
 export * from './gas';
 export * from './seed';
+export * from './migrate';

@@ -18,7 +18,7 @@ export interface Goal {
 	text: string;
 	area: GoalArea;
 	order: string;
-	/** Goal attainment levels −2…+2 with a description each, when the team defined them. */
+	/** Goal attainment levels −2…+2 with a description each; null when the team has described none. */
 	gas: Partial<Record<GasLevel, string>> | null;
 }
 
@@ -47,7 +47,8 @@ function readGas(map: Y.Map<unknown>): Goal['gas'] {
 		const value = gas.get(level);
 		if (typeof value === 'string') levels[level] = value;
 	}
-	return levels;
+	// Every goal has its (maybe empty) map since v2; no description reads as before: none defined.
+	return Object.keys(levels).length > 0 ? levels : null;
 }
 
 export function readGoals(doc: Y.Doc): Goal[] {
@@ -95,6 +96,8 @@ export function addGoal(doc: Y.Doc, input: { text?: string; area?: GoalArea }, i
 		map.set('text', new Y.Text(input.text ?? ''));
 		map.set('area', input.area ?? 'other');
 		map.set('order', keyAt(sorted, index ?? sorted.length));
+		// Made with the goal, by the one replica that makes the goal: never on demand (see setGoalLevel).
+		map.set('gas', new Y.Map<unknown>());
 		top.goals(doc).set(id, map);
 		return id;
 	});
@@ -107,18 +110,30 @@ export function setGoalArea(doc: Y.Doc, id: string, area: GoalArea): boolean {
 	return true;
 }
 
-/** Sets (or with '' clears) the description of one goal attainment level. */
-export function setGoalLevel(doc: Y.Doc, id: string, level: GasLevel, description: string): boolean {
+/** The goal's map of attainment levels, when the goal has one. */
+function gasOf(doc: Y.Doc, id: string): Y.Map<unknown> | undefined {
 	const map = top.goals(doc).get(id);
-	if (!(map instanceof Y.Map)) return false;
+	const gas = map instanceof Y.Map ? map.get('gas') : undefined;
+	return gas instanceof Y.Map ? (gas as Y.Map<unknown>) : undefined;
+}
+
+/**
+ * True when the goal's attainment levels can be written: the goal has its `gas` map. A goal made
+ * by a v1 writer gets it from the server when the document next loads (`migrateDocument`).
+ */
+export const canSetGoalLevels = (doc: Y.Doc, id: string): boolean => gasOf(doc, id) !== undefined;
+
+/**
+ * Sets (or with '' clears) the description of one goal attainment level. False, changing nothing,
+ * when the goal has no `gas` map: creating one here would compete with another replica's (a nested
+ * type set into a map is last-writer-wins, so one device's levels would be lost, issue #19).
+ */
+export function setGoalLevel(doc: Y.Doc, id: string, level: GasLevel, description: string): boolean {
+	const gas = gasOf(doc, id);
+	if (!gas) return false;
 	change(doc, () => {
-		let gas = map.get('gas');
-		if (!(gas instanceof Y.Map)) {
-			gas = new Y.Map<unknown>();
-			map.set('gas', gas);
-		}
-		if (description === '') (gas as Y.Map<unknown>).delete(level);
-		else (gas as Y.Map<unknown>).set(level, description);
+		if (description === '') gas.delete(level);
+		else gas.set(level, description);
 	});
 	return true;
 }

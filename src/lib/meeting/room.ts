@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { change, liveText, mapEntries, str, text, top } from './document';
+import { change, liveText, mapEntries, perspectivePrefix, readSchemaVersion, str, text, top } from './document';
 import { byOrder, keyAt, newId } from './order';
 
 /** Something the team is not sure of yet: written down, not forced to a decision. */
@@ -10,35 +10,69 @@ export interface OpenQuestion {
 	resolved: boolean;
 }
 
-/** Each member's view of the situation, keyed by participant id. */
+/**
+ * True when a document may still hold v1 perspectives that no v2 text replaces: one the server has
+ * not migrated (a closed meeting's, or a stored copy read without loading it). In a v2 document the
+ * v1 map is ignored: the migration copied it, and a v1 text must not come back when its owner has
+ * emptied their v2 one (docs/document-model.md).
+ */
+const readsV1Perspectives = (doc: Y.Doc) => (readSchemaVersion(doc) ?? 0) < 2;
+
+/** The v2 text of `name` when it is a perspective's top-level name and holds a text; never a crash. */
+function rootPerspective(doc: Y.Doc, name: string): Y.Text | undefined {
+	if (!name.startsWith(perspectivePrefix) || name.length === perspectivePrefix.length) return undefined;
+	try {
+		return doc.getText(name);
+	} catch {
+		// A top-level type some code of this process took as another kind: not a perspective.
+		return undefined;
+	}
+}
+
+/**
+ * Each member's view of the situation, keyed by participant id: every perspective that holds text.
+ * The v2 top-level text; in a document not migrated yet, the v1 text where the v2 one is empty.
+ */
 export function readPerspectives(doc: Y.Doc): Map<string, string> {
 	const result = new Map<string, string>();
-	for (const [participantId, value] of top.perspectives(doc).entries()) {
-		if (value instanceof Y.Text) result.set(participantId, value.toString());
+	if (readsV1Perspectives(doc)) {
+		for (const [participantId, value] of top.perspectives(doc).entries()) {
+			if (value instanceof Y.Text && value.length > 0) result.set(participantId, value.toString());
+		}
+	}
+	// Every top-level type some update named, also one this replica has not read yet (Yjs keeps them in `share`).
+	for (const name of [...doc.share.keys()]) {
+		const text = rootPerspective(doc, name);
+		if (text && text.length > 0) result.set(name.slice(perspectivePrefix.length), text.toString());
 	}
 	return result;
 }
 
-/** The participant's own perspective text, if they have started one. */
+/**
+ * The shared text that shows a participant's perspective (read-only to anyone but its owner): the
+ * v2 text, or in a document not migrated yet the v1 one when the v2 text is empty. Undefined when
+ * there is neither.
+ */
 export function perspectiveText(doc: Y.Doc, participantId: string): Y.Text | undefined {
-	const value = top.perspectives(doc).get(participantId);
-	return value instanceof Y.Text ? value : undefined;
+	const name = perspectivePrefix + participantId;
+	const own = doc.share.has(name) ? rootPerspective(doc, name) : undefined;
+	if (own && own.length > 0) return own;
+	if (readsV1Perspectives(doc)) {
+		const old = top.perspectives(doc).get(participantId);
+		if (old instanceof Y.Text) return old;
+	}
+	return own;
 }
 
 /**
- * The participant's own perspective text, created on first use. Only its owner calls this (each
- * member writes their own), so two devices creating it at once is the only race; the map's
- * last-writer-wins then keeps one of the two texts.
+ * The participant's own perspective, for their editor. A top-level Y.Text: naming it creates nothing
+ * that could compete with the stored one, so a page may bind it before its document has synced, and
+ * two devices (or a reload) writing at once merge their text.
  */
-export function ensurePerspective(doc: Y.Doc, participantId: string): Y.Text {
-	const existing = perspectiveText(doc, participantId);
-	if (existing) return existing;
-	return change(doc, () => {
-		const created = new Y.Text();
-		top.perspectives(doc).set(participantId, created);
-		return created;
-	});
-}
+export const ownPerspective = (doc: Y.Doc, participantId: string): Y.Text => top.perspective(doc, participantId);
+
+/** @deprecated The name from v1, when it created a nested text; it now names the top-level one (`ownPerspective`). */
+export const ensurePerspective = ownPerspective;
 
 export function readOpenQuestions(doc: Y.Doc): OpenQuestion[] {
 	return [...mapEntries(top.openQuestions(doc))]

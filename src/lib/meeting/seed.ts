@@ -33,11 +33,10 @@ export function seedFromPlan(doc: Y.Doc, plan: PlanSeed): void {
 			map.set('text', new Y.Text(goal.text));
 			map.set('area', goal.area);
 			map.set('order', goal.order);
-			if (goal.gas) {
-				const gas = new Y.Map<unknown>();
-				for (const level of gasLevels) if (goal.gas[level]) gas.set(level, goal.gas[level]);
-				map.set('gas', gas);
-			}
+			// Every goal has its map of levels (v2), so no browser ever creates one (docs/document-model.md).
+			const gas = new Y.Map<unknown>();
+			for (const level of gasLevels) if (goal.gas?.[level]) gas.set(level, goal.gas[level]);
+			map.set('gas', gas);
 			top.goals(doc).set(goal.id, map);
 		}
 		for (const action of plan.actions) {
