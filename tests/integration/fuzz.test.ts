@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import * as Y from 'yjs';
+import { migrateDocument } from '../../src/lib/meeting/migrate.js';
 import { NewMeeting, NewParticipant, participantRoles } from '../../src/lib/protocol/participants.js';
 import { apiError, readJson } from '../../src/lib/server/http.js';
 import { DomainError } from '../../server/errors.js';
@@ -169,7 +170,13 @@ describe('hostile input', () => {
 		await waitUntil(() => meetingIds.every((id) => srv.app.documents.get(id) === undefined));
 		for (const id of meetingIds) {
 			const again = await clients.connectSynced(id);
-			expect(Y.encodeStateVector(again.doc)).toEqual(Y.encodeStateVector(rebuilt.get(id)!));
+			// Everything stored is back. Loading may add one writer: the server's migration to the current
+			// layout (src/lib/meeting/migrate.ts), when hostile frames left goals or perspectives of v1.
+			const stored = Y.decodeStateVector(Y.encodeStateVector(rebuilt.get(id)!));
+			const loaded = Y.decodeStateVector(Y.encodeStateVector(again.doc));
+			for (const [client, clock] of stored) expect(loaded.get(client), `client ${client} in ${id}`).toBe(clock);
+			expect(loaded.size - stored.size).toBeLessThanOrEqual(1);
+			expect(migrateDocument(again.doc)).toBe(false);
 			if (id === meeting.id) expect(again.doc.getMap('normalProvider').size).toBe(sent.length);
 		}
 	}, 600_000);
