@@ -4,7 +4,7 @@ import { CloseCode } from '../src/lib/protocol/close-codes.js';
 import { meetingIdPattern } from '../src/lib/protocol/yjs-messages.js';
 import { databasePath, type Config } from './config.js';
 import { Checkpointer } from './db/checkpointer.js';
-import { openDatabase, type Db } from './db/database.js';
+import { openDatabase, truncateLog, type Db } from './db/database.js';
 import { createLogger, type Logger } from './log.js';
 import { Accounts } from './accounts.js';
 import { AuditLog } from './audit.js';
@@ -170,7 +170,11 @@ export class App {
 			policy: this.policy,
 			inviteTtlMs: config.inviteTtlDays * 24 * 60 * 60 * 1000,
 			onChange: (meetingId) => this.#broadcastRoomState(meetingId),
-			disconnectMeeting: (meetingId) => this.#disconnectMeeting(meetingId)
+			disconnectMeeting: (meetingId) => this.#disconnectMeeting(meetingId),
+			forgetDeleted: async () => {
+				if (await truncateLog(this.db)) return;
+				log.error('after a deletion the write-ahead log could not be truncated; the deleted content stays in it until the next deletion or shutdown truncates it');
+			}
 		});
 		this.retention = new Retention({
 			db: this.db,

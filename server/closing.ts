@@ -68,6 +68,11 @@ interface Deps {
 	onChange(meetingId: string): void;
 	/** Closes the live connections to a deleted meeting. */
 	disconnectMeeting(meetingId: string): void;
+	/**
+	 * After a deletion: takes what the deletion freed off the disk (the write-ahead log still holds
+	 * the pages as they were before it; App truncates it). Resolves when done or given up on.
+	 */
+	forgetDeleted?(): Promise<void>;
 }
 
 /**
@@ -357,7 +362,8 @@ export class Closing {
 	/**
 	 * Deletes a meeting's content for real: the update log, snapshots, versions, participants,
 	 * invitations, consent (by cascade, with SQLite's secure_delete). The audit trail stays, with one
-	 * `deleted` entry. Live connections to it are closed first.
+	 * `deleted` entry. Live connections to it are closed first. Resolves once the write-ahead log
+	 * that still held the content has been checkpointed and cut (`forgetDeleted`).
 	 */
 	async delete(
 		meetingId: string,
@@ -375,6 +381,7 @@ export class Closing {
 			this.#deps.db.prepare('DELETE FROM meetings WHERE id = ?').run(meetingId);
 		})();
 		this.#deps.audit.record('deleted', { actor, meetingId, detail: { reason, ...scope } });
+		await this.#deps.forgetDeleted?.();
 	}
 
 	/** Asked on every request that checks a meeting's state: prepared once, not per call. */

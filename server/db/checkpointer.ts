@@ -34,6 +34,8 @@ const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = ' + workerData.synchronous);
+// As on the app's connection (database.ts): whatever this connection ever frees is zeroed too.
+db.pragma('secure_delete = ON');
 const pass = () => db.pragma('wal_checkpoint(PASSIVE)')[0];
 const checkpoint = () => {
 	let result = pass();

@@ -39,3 +39,45 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
 		})();
 	}
 }
+
+/** What `PRAGMA wal_checkpoint` answers: busy 1 when it could not finish, and the log's frames. */
+interface CheckpointRow {
+	busy: number;
+	log: number;
+	checkpointed: number;
+}
+
+/**
+ * After content is deleted: copies the whole write-ahead log into the database file and cuts the
+ * log to zero bytes (`wal_checkpoint(TRUNCATE)`). `secure_delete` zeroes the deleted rows and freed
+ * pages, but in WAL mode only in the new page images the deletion appends to the log; the older
+ * frames that still hold the content stay in the `-wal` file, and the database file keeps the old
+ * pages, until a checkpoint copies the zeroed ones over them and the log is cut.
+ *
+ * It cannot finish while another connection checkpoints (the checkpoint thread's PASSIVE passes) or
+ * still reads an older snapshot, so it asks without waiting (busy_timeout 0 for the call: a busy
+ * handler here would stall the event loop) and tries again, every `waitMs`, for at most
+ * `attempts` tries. True once the log is empty; false if it never was (the caller logs it).
+ */
+export async function truncateLog(db: Db, options: { attempts?: number; waitMs?: number } = {}): Promise<boolean> {
+	const attempts = options.attempts ?? 100;
+	const waitMs = options.waitMs ?? 20;
+	for (let attempt = 0; attempt < attempts; attempt++) {
+		if (db.memory) return true;
+		if (!db.open) return false;
+		// A transaction of this connection (a batch of Yjs updates) would make the checkpoint fail.
+		if (!db.inTransaction) {
+			const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+			db.pragma('busy_timeout = 0');
+			let result: CheckpointRow | undefined;
+			try {
+				result = (db.pragma('wal_checkpoint(TRUNCATE)') as CheckpointRow[])[0];
+			} finally {
+				db.pragma(`busy_timeout = ${timeout}`);
+			}
+			if (result && result.busy === 0) return true;
+		}
+		await new Promise((resolve) => setTimeout(resolve, waitMs));
+	}
+	return false;
+}

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { cookieMaxAge, cookieName } from '$lib/paraglide/runtime';
 import { LanguageChoice } from '$lib/protocol/language';
 import { field } from '$lib/server/forms';
-import { localPath } from '$lib/server/navigation';
+import { safeNext } from '$lib/server/navigation';
 import type { Actions } from './$types';
 
 export const actions: Actions = {
@@ -23,6 +23,6 @@ export const actions: Actions = {
 			sameSite: 'lax',
 			secure: url.protocol === 'https:'
 		});
-		redirect(303, localPath(choice.output.back));
+		redirect(303, safeNext(choice.output.back));
 	}
 };

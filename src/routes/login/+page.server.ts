@@ -1,14 +1,14 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { FieldErrors } from '$lib/forms/errors';
 import { field, retryAfter } from '$lib/server/forms';
-import { localPath } from '$lib/server/navigation';
+import { safeNext } from '$lib/server/navigation';
 import { startSession } from '$lib/server/session';
 import { DomainError } from '../../../server/errors.js';
 import { emailMaxLength, passwordMaxLength } from '../../../server/users.js';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.principal.kind === 'account') redirect(303, localPath(url.searchParams.get('next')));
+	if (locals.principal.kind === 'account') redirect(303, safeNext(url.searchParams.get('next')));
 	return {};
 };
 
@@ -38,6 +38,6 @@ export const actions: Actions = {
 			}
 			throw cause;
 		}
-		redirect(303, localPath(url.searchParams.get('next')));
+		redirect(303, safeNext(url.searchParams.get('next')));
 	}
 };
