@@ -22,7 +22,7 @@ const measures: MapMeasures<Svc, string, string> = {
 
 const names = ['Työterveyshuolto', 'Sosiaalityö Äänekoski', 'Kelan kuntoutus', 'TE-palvelut, Jyväskylä', 'Ammattiopisto Sjöström', 'Seurakunnan diakoniatyö', 'Åsan vertaistukiryhmä'];
 const services: Svc[] = sectors.flatMap((sector, i) =>
-	Array.from({ length: (i % 3) + 1 }, (_, j) => ({ id: `${sector}-${j}`, sector, tie: (['strong', 'moderate', 'tenuous', 'stressful'] as const)[(i + j) % 4], name: names[(i + j) % names.length]!.repeat(j + 1) }))
+	Array.from({ length: (i % 3) + 1 }, (_, j) => ({ id: `${sector}-${j}`, sector, tie: (['strong', 'moderate', 'tenuous', 'stressful'] as const)[(i + j) % 4]!, name: names[(i + j) % names.length]!.repeat(j + 1) }))
 );
 
 const wide = wideLayout(services, { width: 900, gutter: 216, pad: 4, radius: 60, clientMargin: 40 }, measures);
