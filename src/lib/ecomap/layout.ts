@@ -147,6 +147,16 @@ function placeColumn<S extends MapService, Label, Content>(
 	return y;
 }
 
+/** The map's width, the client's gutter and circle (`radius`), the margin around the map (`pad`). */
+export interface MapFrame {
+	width: number;
+	gutter: number;
+	pad: number;
+	radius: number;
+	/** Wide: the least space above and below the circle; narrow: the space between it and the first area. */
+	clientMargin: number;
+}
+
 /**
  * Wide: the client in a middle `gutter`, the left sectors in a column at the left edge and the right
  * ones at the right (each `pad` from the edge), a straight line from the client's circle (`radius`)
@@ -154,7 +164,7 @@ function placeColumn<S extends MapService, Label, Content>(
  */
 export function wideLayout<S extends MapService, Label, Content>(
 	services: readonly S[],
-	options: { width: number; gutter: number; pad: number; radius: number; clientMargin: number },
+	options: MapFrame,
 	measures: MapMeasures<S, Label, Content>
 ): MapLayout<S, Label, Content> {
 	const { width, gutter, pad, radius: r } = options;
@@ -181,7 +191,7 @@ export function wideLayout<S extends MapService, Label, Content>(
  */
 export function narrowLayout<S extends MapService, Label, Content>(
 	services: readonly S[],
-	options: { width: number; gutter: number; pad: number; radius: number; clientMargin: number },
+	options: MapFrame,
 	measures: MapMeasures<S, Label, Content>
 ): MapLayout<S, Label, Content> {
 	const { width, gutter, pad, radius: r } = options;
