@@ -74,17 +74,7 @@ async function run(argv: string[]): Promise<string[]> {
 			}
 			const meeting = db.transaction(() => {
 				const created = new MeetingRepository(db).create({ title: values.title!, createdBy: coordinator?.id ?? null });
-				if (coordinator) {
-					new ParticipantRepository(db).create({
-						meetingId: created.id,
-						userId: coordinator.id,
-						name: coordinator.name,
-						role: 'coordinator',
-						organisation: '',
-						presence: 'room',
-						access: 'edit'
-					});
-				}
+				if (coordinator) new ParticipantRepository(db).addCoordinator(created.id, { userId: coordinator.id, name: coordinator.name });
 				return created;
 			})();
 			return [

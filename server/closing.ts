@@ -266,15 +266,7 @@ export class Closing {
 			}
 			// The coordinator who starts it takes part even if an earlier coordinator ran the last one.
 			if (!this.#deps.participants.forUser(meeting.id, principal.userId)) {
-				this.#deps.participants.create({
-					meetingId: meeting.id,
-					userId: principal.userId,
-					name: principal.name,
-					role: 'coordinator',
-					organisation: '',
-					presence: 'room',
-					access: 'edit'
-				});
+				this.#deps.participants.addCoordinator(meeting.id, principal);
 			}
 		})();
 		// The previous responsible worker, if still taking part, as a proposal the coordinator confirms.

@@ -1,6 +1,7 @@
 import type { Db } from './db/database.js';
 import { DomainError } from './errors.js';
 import type { MeetingAccess, Policy } from './policy.js';
+import { followUpDateProblem, followUpWindow } from '../src/lib/meeting/follow-up-rule.js';
 
 export const followUpModes = ['visit', 'call'] as const;
 export type FollowUpMode = (typeof followUpModes)[number];
@@ -21,22 +22,8 @@ export interface ResponsibleInput {
 	contact: string;
 }
 
-/** Today's date in Helsinki, `YYYY-MM-DD`: dates of the plan are Finnish calendar dates. */
-export function helsinkiToday(now = new Date()): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
-/** `date` plus `months` calendar months, clamped to the month's last day (31 Jan + 1 → 28/29 Feb). */
-export function addMonths(date: string, months: number): string {
-	const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-	const target = new Date(Date.UTC(y, m - 1 + months, 1));
-	const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-	target.setUTCDate(Math.min(d, lastDay));
-	return target.toISOString().slice(0, 10);
-}
-
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
-const validDate = (value: string) => isoDate.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+/** Today's date in Helsinki (the day of `now`), `YYYY-MM-DD`: dates of the plan are Finnish calendar dates. */
+export { addMonths, helsinkiDay as helsinkiToday } from '../src/lib/time/calendar.js';
 
 /**
  * The responsible worker and the follow-up: a server decision of the meeting's coordinator, validated
@@ -102,13 +89,12 @@ export class FollowUp {
 		if (contact.length === 0 || contact.length > 200) {
 			throw unprocessable('contact', "Give the responsible worker's contact details (phone or email), at most 200 characters.");
 		}
-		if (!validDate(input.followUpDate)) throw unprocessable('followUpDate', 'Give the follow-up date as YYYY-MM-DD.');
-		const today = helsinkiToday(now);
-		if (input.followUpDate < today) throw unprocessable('followUpDate', 'The follow-up date is in the past; choose today or a later day.');
-		const meetingDay = this.#meetingDay(access.meetingId) ?? today;
-		const latest = addMonths(meetingDay < today ? today : meetingDay, 3);
-		if (input.followUpDate > latest) {
-			throw unprocessable('followUpDate', `The follow-up must be at the latest three months after the meeting, by ${latest}.`);
+		const window = followUpWindow(this.#scheduledAt(access.meetingId), now);
+		const problem = followUpDateProblem(input.followUpDate, window);
+		if (problem === 'format') throw unprocessable('followUpDate', 'Give the follow-up date as YYYY-MM-DD.');
+		if (problem === 'past') throw unprocessable('followUpDate', 'The follow-up date is in the past; choose today or a later day.');
+		if (problem === 'late') {
+			throw unprocessable('followUpDate', `The follow-up must be at the latest three months after the meeting, by ${window.latest}.`);
 		}
 
 		const decision: ResponsibleWorker = {
@@ -170,8 +156,7 @@ export class FollowUp {
 		return row ? { score: row.score, recordedAt: row.recorded_at } : null;
 	}
 
-	#meetingDay(meetingId: string): string | null {
-		const row = this.#db.prepare<[string], { scheduled_at: string | null }>('SELECT scheduled_at FROM meetings WHERE id = ?').get(meetingId);
-		return row?.scheduled_at ? helsinkiToday(new Date(row.scheduled_at)) : null;
+	#scheduledAt(meetingId: string): string | null {
+		return this.#db.prepare<[string], { scheduled_at: string | null }>('SELECT scheduled_at FROM meetings WHERE id = ?').get(meetingId)?.scheduled_at ?? null;
 	}
 }

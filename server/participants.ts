@@ -96,6 +96,23 @@ export class ParticipantRepository {
 		return participant;
 	}
 
+	/**
+	 * The coordinator account that creates a meeting (in the app, the admin CLI, or by starting a
+	 * follow-up) takes part in it: in the room, with edit access, without an organisation. The one
+	 * place that decides what a new meeting's coordinator row holds.
+	 */
+	addCoordinator(meetingId: string, account: { userId: string; name: string }): Participant {
+		return this.create({
+			meetingId,
+			userId: account.userId,
+			name: account.name,
+			role: 'coordinator',
+			organisation: '',
+			presence: 'room',
+			access: 'edit'
+		});
+	}
+
 	get(id: string): Participant | undefined {
 		const row = this.#db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE id = ?').get(id);
 		return row && toParticipant(row);

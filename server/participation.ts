@@ -97,15 +97,7 @@ export class Participation {
 			language: input.language,
 			createdBy: principal.userId
 		});
-		this.#deps.participants.create({
-			meetingId: meeting.id,
-			userId: principal.userId,
-			name: principal.name,
-			role: 'coordinator',
-			organisation: '',
-			presence: 'room',
-			access: 'edit'
-		});
+		this.#deps.participants.addCoordinator(meeting.id, principal);
 		this.#deps.audit.record('meeting_created', { actor: principal, meetingId: meeting.id });
 		return meeting;
 	}

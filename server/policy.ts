@@ -188,8 +188,4 @@ export class Policy {
 	isCoordinatorAccount(principal: Principal): principal is Extract<Principal, { kind: 'account' }> {
 		return principal.kind === 'account' && principal.role === 'coordinator';
 	}
-
-	isAccount(principal: Principal): principal is Extract<Principal, { kind: 'account' }> {
-		return principal.kind === 'account';
-	}
 }

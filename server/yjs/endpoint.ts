@@ -46,10 +46,6 @@ export class YjsEndpoint {
 		this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
 	}
 
-	get connectionCount(): number {
-		return this.#wss.clients.size;
-	}
-
 	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, meetingId: string): void {
 		if (this.#pendingUpgrades >= (this.#options.maxPendingUpgrades ?? Infinity)) {
 			this.#options.log.warn({ pending: this.#pendingUpgrades }, 'refusing an upgrade: too many being authorized');

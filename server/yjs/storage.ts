@@ -25,8 +25,6 @@ export interface DocumentStore {
 	append(meetingId: string, update: Uint8Array): Promise<number>;
 	/** Atomically replaces the snapshot and drops the logged updates with id ≤ `throughUpdateId`. */
 	compact(meetingId: string, snapshot: Uint8Array, throughUpdateId: number): Promise<void>;
-	/** How many updates are in the meeting's log (not yet compacted). */
-	logLength(meetingId: string): Promise<number>;
 }
 
 interface PendingAppend {
@@ -75,7 +73,6 @@ export class SqliteDocumentStore implements DocumentStore {
 	readonly #insertUpdate;
 	readonly #upsertSnapshot;
 	readonly #deleteUpdates;
-	readonly #countUpdates;
 	readonly #compact;
 
 	constructor(db: Db, options: SqliteStoreOptions = {}) {
@@ -98,7 +95,6 @@ export class SqliteDocumentStore implements DocumentStore {
 			 ON CONFLICT (meeting_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`
 		);
 		this.#deleteUpdates = db.prepare<[string, number]>('DELETE FROM yjs_updates WHERE meeting_id = ? AND id <= ?');
-		this.#countUpdates = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM yjs_updates WHERE meeting_id = ?');
 		this.#insertBatch = db.transaction((batch: PendingAppend[]) =>
 			batch.map((append) => this.#insertUpdate.get({ meetingId: append.meetingId, data: append.update })!.id)
 		);
@@ -159,9 +155,5 @@ export class SqliteDocumentStore implements DocumentStore {
 
 	async compact(meetingId: string, snapshot: Uint8Array, throughUpdateId: number): Promise<void> {
 		this.#compact(meetingId, snapshot, throughUpdateId);
-	}
-
-	async logLength(meetingId: string): Promise<number> {
-		return this.#countUpdates.get(meetingId)?.n ?? 0;
 	}
 }

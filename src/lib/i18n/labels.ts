@@ -1,17 +1,25 @@
-import { m } from '$lib/paraglide/messages';
+import { m } from '../paraglide/messages.js';
+import type { Locale } from '../paraglide/runtime.js';
 import type {
 	Access,
 	AccountRole,
 	ConsentOrganisation,
 	ParticipantRole,
 	Presence
-} from '$lib/protocol/participants';
+} from '../protocol/participants.js';
 
 /**
- * Localized names of the protocol's enumerations (GLOSSARY.md's words). Each mapping lists every
- * value, so TypeScript refuses a new role or sector until it has a name in the catalogs.
+ * A catalog message without inputs: called with no locale on a page (the reader's language), with an
+ * explicit `{ locale }` in an export (the meeting's language, whatever language the server runs in).
  */
-const roles: Record<ParticipantRole, () => string> = {
+export type Label = (inputs?: Record<string, never>, options?: { locale?: Locale }) => string;
+
+/**
+ * Localized names of the protocol's enumerations (GLOSSARY.md's words): the one table of each, for
+ * the pages and the exports (server/exports/labels.ts) alike. Each mapping lists every value, so
+ * TypeScript refuses a new role until it has a name in the catalogs.
+ */
+const roles: Record<ParticipantRole, Label> = {
 	client: m.role_client,
 	coordinator: m.role_coordinator,
 	nurse: m.role_nurse,
@@ -24,22 +32,22 @@ const roles: Record<ParticipantRole, () => string> = {
 	other: m.role_other
 };
 
-const presences: Record<Presence, () => string> = {
+const presences: Record<Presence, Label> = {
 	room: m.presence_room,
 	remote: m.presence_remote
 };
 
-const accessLevels: Record<Access, () => string> = {
+const accessLevels: Record<Access, Label> = {
 	edit: m.access_edit,
 	view: m.access_view
 };
 
-const accountRoles: Record<AccountRole, () => string> = {
+const accountRoles: Record<AccountRole, Label> = {
 	coordinator: m.account_role_coordinator,
 	professional: m.account_role_professional
 };
 
-const consentOrganisations: Record<ConsentOrganisation, () => string> = {
+const consentOrganisations: Record<ConsentOrganisation, Label> = {
 	health: m.consent_org_health,
 	social: m.consent_org_social,
 	employment: m.consent_org_employment,
@@ -48,17 +56,23 @@ const consentOrganisations: Record<ConsentOrganisation, () => string> = {
 	third_sector: m.consent_org_third_sector
 };
 
-const languages: Record<'fi' | 'sv' | 'en', () => string> = {
+const languages: Record<'fi' | 'sv' | 'en', Label> = {
 	fi: m.language_fi,
 	sv: m.language_sv,
 	en: m.language_en
 };
 
-/** Unknown values (a newer server, an old record) are shown as they are, never crash the page. */
-const lookup =
-	<K extends string>(table: Record<K, () => string>) =>
+/**
+ * A table's label for a value, in the current locale or in `locale`. Unknown values (a newer client's
+ * word, an old record) are shown as they are, never crash the page or the export.
+ */
+export const lookup =
+	<K extends string>(table: Record<K, Label>, locale?: Locale) =>
 	(value: string): string =>
-		Object.hasOwn(table, value) ? table[value as K]() : value;
+		Object.hasOwn(table, value) ? table[value as K]({}, locale ? { locale } : {}) : value;
+
+/** The protocol's tables, for an export that names values in the meeting's language. */
+export const protocolLabels = { roles, presences, accessLevels, accountRoles, consentOrganisations, languages };
 
 export const roleLabel = lookup(roles);
 export const presenceLabel = lookup(presences);

@@ -22,7 +22,7 @@ export function helsinkiDay(instant: Date = new Date()): string {
 
 /**
  * `date` plus `months` calendar months, clamped to the month's last day (31 Jan + 1 → 28/29 Feb);
- * the same rule as the server's follow-up check (server/follow-up.ts).
+ * the follow-up rule (src/lib/meeting/follow-up-rule.ts) counts its three months with it.
  */
 export function addMonths(date: string, months: number): string {
 	const [y, m, d] = date.split('-').map(Number) as [number, number, number];
