@@ -119,7 +119,9 @@ export default defineConfig<E2EOptions>({
 	retries: 0,
 	// Two cores: the two projects run side by side, one worker each.
 	workers: 2,
-	timeout: 60_000,
+	// A bound on a hang, not a performance claim: a shared 2-core machine running the dev server
+	// (which compiles on first visit) next to the build can make a two-browser test take a minute.
+	timeout: 120_000,
 	expect: { timeout: 10_000 },
 	reporter: [['list'], ['json', { outputFile: './test-results/playwright.json' }]],
 	use: {
