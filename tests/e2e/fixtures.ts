@@ -33,11 +33,12 @@ export const fi = JSON.parse(
 ) as typeof import('../../messages/fi.json');
 
 /** Every catalog file of one locale, merged as Paraglide merges them (project.inlang/settings.json). */
-const catalogFiles = ['', 'room/', 'plan/', 'close/', 'statement/', 'abilities/'] as const;
+const catalogFiles = ['', 'room/', 'plan/', 'close/', 'record/', 'statement/', 'abilities/'] as const;
 export type Catalog = typeof import('../../messages/fi.json') &
 	typeof import('../../messages/room/fi.json') &
 	typeof import('../../messages/plan/fi.json') &
 	typeof import('../../messages/close/fi.json') &
+	typeof import('../../messages/record/fi.json') &
 	typeof import('../../messages/statement/fi.json') &
 	typeof import('../../messages/abilities/fi.json');
 export const locales = ['fi', 'sv', 'en'] as const;
@@ -215,6 +216,26 @@ export const test = base.extend<E2EFixtures, E2EOptions>({
 		for (const context of contexts) await context.close();
 	}
 });
+
+/** The room's connection state: `data-state` is `connected` once the document has synced. */
+export function syncStatus(page: Page): Locator {
+	return page.locator('[role="status"][data-state]');
+}
+
+/** Opens the meeting's room in a new page of `context` and waits until its document has synced. */
+export async function openRoom(context: BrowserContext, meetingId: string, timeout = 30_000): Promise<Page> {
+	const page = await context.newPage();
+	await page.goto(`/meetings/${meetingId}`);
+	await expect(syncStatus(page)).toHaveAttribute('data-state', 'connected', { timeout });
+	return page;
+}
+
+/** The session cookie of `context`, as a `Cookie` header value (for a y-websocket client of the same person). */
+export async function sessionCookieOf(context: BrowserContext): Promise<string> {
+	const cookie = (await context.storageState()).cookies.find((c) => c.name === 'verkosto_session');
+	if (!cookie) throw new Error('no session cookie');
+	return `${cookie.name}=${cookie.value}`;
+}
 
 /** The shared editor under a heading, found the way assistive technology finds it. */
 export function editorUnder(page: Page, heading: string): Locator {

@@ -9,7 +9,7 @@
  * and the closed plan version hold every word.
  */
 import type { BrowserContext, Page, WebSocketRoute } from '@playwright/test';
-import { catalogs, editorText, expect, helsinkiDay, test, type Catalog, type World } from './fixtures';
+import { catalogs, editorText, expect, helsinkiDay, openRoom as openRoomWithin, syncStatus, test, type Catalog, type World } from './fixtures';
 
 // Many page loads (reloads, language switches, three devices) on two shared cores.
 test.describe.configure({ timeout: 600_000 });
@@ -72,16 +72,9 @@ async function holdableDocument(context: BrowserContext) {
 	};
 }
 
-const syncStatus = (page: Page) => page.locator('[role="status"][data-state]');
 /** A page load, up to its live document: the dev server on two shared cores can take long for a fresh context. */
 const loadTimeout = 90_000;
-
-async function openRoom(context: BrowserContext, meetingId: string): Promise<Page> {
-	const page = await context.newPage();
-	await page.goto(`/meetings/${meetingId}`);
-	await expect(syncStatus(page)).toHaveAttribute('data-state', 'connected', { timeout: loadTimeout });
-	return page;
-}
+const openRoom = (context: BrowserContext, meetingId: string) => openRoomWithin(context, meetingId, loadTimeout);
 
 /** Every local change stored by the server (so a reload loses nothing that was sent). */
 async function allSaved(page: Page): Promise<void> {

@@ -9,7 +9,7 @@
  */
 import type { BrowserContext, BrowserContextOptions, Locator, Page } from '@playwright/test';
 import type { Sector } from '../../src/lib/meeting/vocabulary';
-import { editorText, expect, fiAll as fi, phone, test, type World } from './fixtures';
+import { editorText, expect, fiAll as fi, openRoom, phone, test, type World } from './fixtures';
 
 // Up to three people's accounts, contexts and live pages per test, on two shared cores; the dev
 // server also compiles the room on its first use.
@@ -48,13 +48,6 @@ async function team(world: World, title: string, options: { coordinator?: Browse
 }
 
 /** A participant's own page of the meeting, once its document is live. */
-async function openRoom(context: BrowserContext, meetingId: string): Promise<Page> {
-	const page = await context.newPage();
-	await page.goto(`/meetings/${meetingId}`);
-	await expect(page.locator('[role="status"][data-state]')).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
-	return page;
-}
-
 async function openSection(page: Page, section: 'map' | 'plan'): Promise<void> {
 	await page.locator(`#tab-${section}`).click();
 	await expect(page.locator(`#tab-${section}`)).toHaveAttribute('aria-selected', 'true');

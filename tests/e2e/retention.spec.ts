@@ -16,7 +16,7 @@ import type { PathDeleted, PathHistory } from '../../src/lib/protocol/retention'
 import { formatDay, helsinkiDay as dayOfInstant } from '../../src/lib/time/calendar';
 import { helsinkiLocalToInstant } from '../../src/lib/time/helsinki';
 import { connectProvider, synced } from '../helpers/yjs-client';
-import { expect, expectAccessible, helsinkiDay, locales, test, type Locale } from './fixtures';
+import { expect, expectAccessible, helsinkiDay, locales, sessionCookieOf, test, type Locale } from './fixtures';
 
 /** The retention catalog of each language: what a coordinator reads. */
 const texts = Object.fromEntries(
@@ -33,12 +33,6 @@ function addDays(date: string, days: number): string {
 	const at = new Date(`${date}T00:00:00Z`);
 	at.setUTCDate(at.getUTCDate() + days);
 	return at.toISOString().slice(0, 10);
-}
-
-async function sessionCookieOf(context: BrowserContext): Promise<string> {
-	const cookie = (await context.storageState()).cookies.find((c) => c.name === 'verkosto_session');
-	if (!cookie) throw new Error('no session cookie');
-	return `${cookie.name}=${cookie.value}`;
 }
 
 test('the coordinator sees when the path is deleted, in fi, sv and en, and deletes the whole path after confirming', async ({ world }, testInfo) => {

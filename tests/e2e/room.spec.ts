@@ -5,7 +5,7 @@
  * offline, and someone who joins late all have to agree across every context.
  */
 import type { BrowserContext, Page, WebSocketRoute } from '@playwright/test';
-import { catalogs, editorText, editorUnder, expect, phone, test } from './fixtures';
+import { catalogs, editorText, editorUnder, expect, openRoom, phone, syncStatus, test } from './fixtures';
 
 const fi = catalogs.fi;
 const phases = ['introductions', 'client_voice', 'perspectives', 'service_map', 'plan', 'responsible_worker', 'close'] as const;
@@ -83,17 +83,6 @@ async function cuttableNetwork(context: BrowserContext) {
 			if (value) await drop();
 		}
 	};
-}
-
-async function openRoom(context: BrowserContext, meetingId: string): Promise<Page> {
-	const page = await context.newPage();
-	await page.goto(`/meetings/${meetingId}`);
-	await expect(syncStatus(page)).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
-	return page;
-}
-
-function syncStatus(page: Page) {
-	return page.locator('[role="status"][data-state]');
 }
 
 /** The agenda step marked current (aria-current="step"). */
