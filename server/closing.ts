@@ -4,6 +4,7 @@ import { gasTScore } from '../src/lib/meeting/gas.js';
 import { seedFromPlan } from '../src/lib/meeting/seed.js';
 import type { AuditLog } from './audit.js';
 import { canonicalJson, sha256 } from './canonical.js';
+import { cleanExport } from './exports/clean.js';
 import type { ConsentRepository } from './consents.js';
 import type { Db } from './db/database.js';
 import type { Statement } from 'better-sqlite3';
@@ -151,7 +152,8 @@ export class Closing {
 		await live.loaded;
 		const version = await live.run(() => {
 			const seriesId = this.#meta(meetingId)?.series_id ?? meetingId;
-			const plan = assemblePlan(meetingId, contentOf(live.doc), this.#deps);
+			// The record is what every export is made from: no control character in it (server/exports/clean.ts).
+			const plan = cleanExport(assemblePlan(meetingId, contentOf(live.doc), this.#deps));
 			const canonical = canonicalJson(plan);
 			const closedAt = new Date().toISOString();
 			const closedBy = access.participant.id;
