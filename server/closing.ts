@@ -64,7 +64,7 @@ interface Deps {
 	room: Room;
 	followUp: FollowUp;
 	audit: AuditLog;
-	policy: Pick<Policy, 'require'>;
+	policy: Pick<Policy, 'require' | 'meeting'>;
 	inviteTtlMs: number;
 	onChange(meetingId: string): void;
 	/** Closes the live connections to a deleted meeting. */
@@ -209,6 +209,15 @@ export class Closing {
 			const version = this.version(id);
 			return { meeting: this.#deps.meetings.get(id)!, kind: this.kindOf(id), version: version?.version ?? null, hash: version?.hash ?? null };
 		});
+	}
+
+	/**
+	 * The service path as `principal` may see it: only the meetings they can open (server/policy.ts),
+	 * oldest first. A path's other meetings are someone else's: not even their titles are shown, since a
+	 * title often names the client or the matter (issue #20 item 8).
+	 */
+	historyFor(principal: Principal, meetingId: string): ReturnType<Closing['history']> {
+		return this.history(meetingId).filter((entry) => this.#deps.policy.meeting(principal, entry.meeting.id).ok);
 	}
 
 	/** The readable difference between the plan versions of two closed meetings of one path. */
