@@ -109,17 +109,37 @@ export class Accounts {
 		return user;
 	}
 
-	/** Disables an account: its sessions end and its live connections close at once. */
+	/**
+	 * Disables an account: its sessions end and its live connections close at once. Never the caller's
+	 * own, nor the last active coordinator's (issue #20 item 8): either would leave nobody able to manage
+	 * accounts, or enable one again, without the admin command line. `principal` null: the admin CLI.
+	 */
 	async disable(principal: Principal | null, userId: string): Promise<void> {
 		if (principal) this.#requireCoordinator(principal);
 		if (principal?.kind === 'account' && principal.userId === userId) {
-			throw new DomainError('unprocessable', 'You cannot disable your own account.');
+			throw new DomainError('unprocessable', 'You cannot disable your own account.', { reason: 'own_account' });
 		}
 		if (!this.#users.get(userId)) throw refusal.notFound('Account');
-		this.#users.disable(userId);
+		if (this.#users.disableUnlessLastCoordinator(userId) === 'last_coordinator') {
+			throw new DomainError(
+				'unprocessable',
+				'This is the last active coordinator account: add or enable another coordinator first.',
+				{ reason: 'last_coordinator' }
+			);
+		}
 		await this.#auth.invalidateUserSessions(userId);
 		this.#connections.closeUser(userId, CloseCode.Forbidden, 'account disabled');
 		this.#audit.record('user_disabled', { actor: principal, detail: { userId } });
+	}
+
+	/**
+	 * Enables a disabled account again: it can sign in with its password; the sessions that ended when
+	 * it was disabled stay ended. Enabling an active account changes nothing and records nothing.
+	 */
+	enable(principal: Principal | null, userId: string): void {
+		if (principal) this.#requireCoordinator(principal);
+		if (!this.#users.get(userId)) throw refusal.notFound('Account');
+		if (this.#users.enable(userId)) this.#audit.record('user_enabled', { actor: principal, detail: { userId } });
 	}
 
 	async #create(input: { email: string; name: string; password: string; role: AccountRole }): Promise<User> {

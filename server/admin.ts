@@ -4,6 +4,7 @@
  *   npm run admin -- meeting create --title "…" [--coordinator <email>]
  *   npm run admin -- user add --email E --name N --role coordinator|professional   (password on stdin)
  *   npm run admin -- user disable --email E
+ *   npm run admin -- user enable --email E
  *
  * Exit codes: 0 done, 1 failed, 2 usage error.
  */
@@ -27,6 +28,8 @@ const usage = `Usage:
   npm run admin -- user add --email <email> --name "<name>" --role coordinator|professional
                    (reads the password from standard input)
   npm run admin -- user disable --email <email>
+                   (refused for the last active coordinator: last_coordinator)
+  npm run admin -- user enable --email <email>
   npm run admin -- purge       deletes the meetings of service paths that ended more than
                                RETENTION_DAYS (default 90) days ago (docs/retention.md)
 
@@ -117,6 +120,18 @@ async function run(argv: string[]): Promise<string[]> {
 			return [`Disabled ${user.email}; their sessions have ended.`];
 		});
 	}
+	if (noun === 'user' && verb === 'enable') {
+		const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } }, strict: true });
+		if (!values.email) throw new UsageError('user enable needs --email');
+		return withDb(async (db) => {
+			const users = new UserRepository(db);
+			const user = users.findByEmail(values.email!);
+			if (!user) throw new Error(`no account with the email ${values.email}`);
+			const accounts = new Accounts({ users, auth: createAuth(db), audit: new AuditLog(db), connections: new LiveConnections() });
+			accounts.enable(null, user.id);
+			return [user.disabled ? `Enabled ${user.email}; they can sign in again.` : `${user.email} was not disabled; nothing changed.`];
+		});
+	}
 	if (noun === 'purge' && verb === undefined) {
 		const config = configFrom(process.env, { logLevel: 'warn' });
 		const app = new App(config);
@@ -142,6 +157,8 @@ try {
 		process.exit(2);
 	}
 	const message = error instanceof DomainError || error instanceof Error ? error.message : String(error);
-	console.error(`admin: ${message}`);
+	// A refusal with a reason names it first, the same code the JSON API gives (docs/admin.md).
+	const reason = error instanceof DomainError && error.detail.reason ? `${error.detail.reason}: ` : '';
+	console.error(`admin: ${reason}${message}`);
 	process.exit(1);
 }

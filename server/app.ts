@@ -229,6 +229,7 @@ export class App {
 				participantId: participant.id,
 				userId: participant.userId,
 				name: participant.name,
+				chosenName: participant.chosenName,
 				role: participant.role,
 				// `view` access: its updates and awareness are dropped. The `editContent` ability is also
 				// false once the meeting is closed; that is enforced at the write itself, for connections

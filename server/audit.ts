@@ -10,6 +10,7 @@ export type AuditAction =
 	| 'sign_out'
 	| 'user_created'
 	| 'user_disabled'
+	| 'user_enabled'
 	| 'meeting_created'
 	| 'meeting_viewed'
 	| 'participant_added'

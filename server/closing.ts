@@ -4,6 +4,7 @@ import { gasTScore } from '../src/lib/meeting/gas.js';
 import { seedFromPlan } from '../src/lib/meeting/seed.js';
 import type { AuditLog } from './audit.js';
 import { canonicalJson, sha256 } from './canonical.js';
+import { cleanExport } from './exports/clean.js';
 import type { ConsentRepository } from './consents.js';
 import type { Db } from './db/database.js';
 import type { Statement } from 'better-sqlite3';
@@ -63,7 +64,7 @@ interface Deps {
 	room: Room;
 	followUp: FollowUp;
 	audit: AuditLog;
-	policy: Pick<Policy, 'require'>;
+	policy: Pick<Policy, 'require' | 'meeting'>;
 	inviteTtlMs: number;
 	onChange(meetingId: string): void;
 	/** Closes the live connections to a deleted meeting. */
@@ -151,7 +152,8 @@ export class Closing {
 		await live.loaded;
 		const version = await live.run(() => {
 			const seriesId = this.#meta(meetingId)?.series_id ?? meetingId;
-			const plan = assemblePlan(meetingId, contentOf(live.doc), this.#deps);
+			// The record is what every export is made from: no control character in it (server/exports/clean.ts).
+			const plan = cleanExport(assemblePlan(meetingId, contentOf(live.doc), this.#deps));
 			const canonical = canonicalJson(plan);
 			const closedAt = new Date().toISOString();
 			const closedBy = access.participant.id;
@@ -207,6 +209,15 @@ export class Closing {
 			const version = this.version(id);
 			return { meeting: this.#deps.meetings.get(id)!, kind: this.kindOf(id), version: version?.version ?? null, hash: version?.hash ?? null };
 		});
+	}
+
+	/**
+	 * The service path as `principal` may see it: only the meetings they can open (server/policy.ts),
+	 * oldest first. A path's other meetings are someone else's: not even their titles are shown, since a
+	 * title often names the client or the matter (issue #20 item 8).
+	 */
+	historyFor(principal: Principal, meetingId: string): ReturnType<Closing['history']> {
+		return this.history(meetingId).filter((entry) => this.#deps.policy.meeting(principal, entry.meeting.id).ok);
 	}
 
 	/** The readable difference between the plan versions of two closed meetings of one path. */

@@ -24,8 +24,11 @@ export class DomainError extends Error {
 			retryAfterSeconds?: number;
 			issues?: Array<{ path: string; message: string }>;
 			missing?: string[];
-			/** Why a 409: the meeting's state refused it (docs/abilities.md). */
-			reason?: 'meeting_closed' | 'meeting_not_closed';
+			/**
+			 * Why a 409: the meeting's state refused it (docs/abilities.md); why a 422 on disabling an
+			 * account: it is the caller's own, or the last active coordinator's (docs/admin.md).
+			 */
+			reason?: 'meeting_closed' | 'meeting_not_closed' | 'own_account' | 'last_coordinator';
 			/** POST …/close: actions without an owner or a due date, to confirm before closing. */
 			incompleteActions?: Array<{ id: string; number: number; text: string; missing: string[] }>;
 		} = {}

@@ -7,7 +7,13 @@ export interface Participant {
 	meetingId: string;
 	/** Set when the participant is a professional with an account; guests have none. */
 	userId: string | null;
+	/** The coordinator's record of the participant: what everyone sees and what the plan records. */
 	name: string;
+	/**
+	 * The name a guest chose when joining, if other than `name`: only ever shown beside it (issue #20
+	 * item 8), so nobody can appear as someone else by choosing their name. Null: none.
+	 */
+	chosenName: string | null;
 	role: ParticipantRole;
 	organisation: string;
 	presence: Presence;
@@ -21,6 +27,7 @@ interface ParticipantRow {
 	meeting_id: string;
 	user_id: string | null;
 	name: string;
+	chosen_name: string | null;
 	role: ParticipantRole;
 	organisation: string;
 	presence: Presence;
@@ -34,6 +41,7 @@ const toParticipant = (row: ParticipantRow): Participant => ({
 	meetingId: row.meeting_id,
 	userId: row.user_id,
 	name: row.name,
+	chosenName: row.chosen_name,
 	role: row.role,
 	organisation: row.organisation,
 	presence: row.presence,
@@ -70,6 +78,7 @@ export class ParticipantRepository {
 			meetingId: input.meetingId,
 			userId: input.userId ?? null,
 			name: input.name,
+			chosenName: null,
 			role: input.role,
 			organisation: input.organisation,
 			presence: input.presence,
@@ -133,8 +142,9 @@ export class ParticipantRepository {
 			.map(toParticipant);
 	}
 
-	rename(id: string, name: string): void {
-		this.#db.prepare('UPDATE participants SET name = ? WHERE id = ?').run(name, id);
+	/** Keeps the name a guest chose when joining beside the record (null: none); never changes `name`. */
+	setChosenName(id: string, chosenName: string | null): void {
+		this.#db.prepare('UPDATE participants SET chosen_name = ? WHERE id = ?').run(chosenName, id);
 	}
 
 	revoke(id: string): boolean {

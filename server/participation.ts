@@ -207,8 +207,8 @@ export class Participation {
 	}
 
 	/**
-	 * Joins by invitation: sets the name to show, records the client's consent, and starts a guest
-	 * session bound to this one meeting and participant.
+	 * Joins by invitation: keeps the name the guest chose beside the coordinator's record of them, records
+	 * the client's consent, and starts a guest session bound to this one meeting and participant.
 	 */
 	async join(
 		token: string,
@@ -229,9 +229,11 @@ export class Participation {
 		}
 		const participantId = preview.participant.id;
 		const meetingId = preview.meeting.id;
-		if (name !== preview.participant.name) this.#deps.participants.rename(participantId, name);
+		// The coordinator's record stays the name everyone sees and the plan records; the guest's own
+		// choice is kept beside it, so choosing someone else's name impersonates nobody (issue #20 item 8).
+		this.#deps.participants.setChosenName(participantId, sameName(name, preview.participant.name) ? null : name);
 		const session = await this.#deps.auth.createSession(guestUserId(participantId), {});
-		const actor: Principal = { kind: 'guest', participantId, meetingId, sessionId: session.id, name };
+		const actor: Principal = { kind: 'guest', participantId, meetingId, sessionId: session.id, name: preview.participant.name };
 		if (preview.consentRequired && input.consent) {
 			this.#deps.consents.record({ meetingId, participantId, organisations: input.consent, recordedBy: participantId });
 			this.#deps.audit.record('consent_recorded', { actor, meetingId, detail: { organisations: input.consent } });
@@ -285,4 +287,10 @@ export class Participation {
 		if (!participant || participant.meetingId !== meetingId) throw refusal.notFound('Participant');
 		return participant;
 	}
+}
+
+/** The same name as recorded, but for case and spacing: nothing to show beside the record. */
+function sameName(chosen: string, recorded: string): boolean {
+	const norm = (value: string) => value.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('fi');
+	return norm(chosen) === norm(recorded);
 }

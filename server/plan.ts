@@ -34,7 +34,8 @@ export interface PlanJson {
 	 * `organisations` empty: nothing is shared. Null: not given (absent in versions closed before #19).
 	 */
 	consent?: { organisations: string[]; givenAt: string; recordedBy: string; recordedByName: string | null } | null;
-	participants: Array<Pick<Participant, 'id' | 'name' | 'role' | 'organisation' | 'presence'>>;
+	/** `name`: the coordinator's record; `chosenName`: a guest's own, present only when other (issue #20 item 8). */
+	participants: Array<Pick<Participant, 'id' | 'name' | 'role' | 'organisation' | 'presence'> & { chosenName?: string }>;
 }
 
 type PlanDeps = {
@@ -95,7 +96,15 @@ export function assemblePlan(meetingId: string, content: ReturnType<typeof conte
 					recordedByName: deps.participants.get(consent.recordedBy)?.name ?? null
 				}
 			: null,
-		participants: participants.map(({ id, name, role, organisation, presence }) => ({ id, name, role, organisation, presence }))
+		// A guest's own chosen name beside the record, only when there is one: a plan without any hashes as before.
+		participants: participants.map(({ id, name, chosenName, role, organisation, presence }) => ({
+			id,
+			name,
+			...(chosenName ? { chosenName } : {}),
+			role,
+			organisation,
+			presence
+		}))
 	};
 }
 

@@ -128,6 +128,32 @@ export class UserRepository {
 	}
 
 	/**
+	 * Disables the account unless it is the last active coordinator: the check and the write are one
+	 * transaction, so two coordinators disabling each other at once cannot leave nobody to manage
+	 * accounts. `last_coordinator`: refused, nothing changed.
+	 */
+	disableUnlessLastCoordinator(id: string): 'disabled' | 'already' | 'last_coordinator' {
+		return this.#db.transaction(() => {
+			const row = this.#db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
+			if (!row || row.disabled_at !== null) return 'already';
+			if (row.role === 'coordinator') {
+				const others = this.#db
+					.prepare<[string], { n: number }>(
+						"SELECT count(*) AS n FROM users WHERE role = 'coordinator' AND disabled_at IS NULL AND id <> ?"
+					)
+					.get(id)!.n;
+				if (others === 0) return 'last_coordinator';
+			}
+			return this.disable(id) ? 'disabled' : 'already';
+		})();
+	}
+
+	/** Enables a disabled account again; false if it was not disabled. Its old sessions stay ended. */
+	enable(id: string): boolean {
+		return this.#db.prepare('UPDATE users SET disabled_at = NULL WHERE id = ? AND disabled_at IS NOT NULL').run(id).changes > 0;
+	}
+
+	/**
 	 * Ids of the accounts disabled at or after `since` (an ISO time): the revocation sweep's question,
 	 * twice a second, so prepared once and answered from an index (migration 8).
 	 */

@@ -95,12 +95,18 @@ export function buildFhirBundle(input: ExportInput): Record<string, unknown> {
 
 	const roleCoding = (role: string) => ({ system: codeSystems.participantRole, code: role, display: l.role(role) });
 
+	// The coordinator's record of a name, and a guest's own chosen name beside it as a `nickname` (issue #20 item 8).
+	const namesOf = (person: PlanParticipant) => [
+		{ text: person.name },
+		...(person.chosenName ? [{ use: 'nickname', text: person.chosenName }] : [])
+	];
+
 	// The client as a Patient with only the name they gave: Verkosto records no identity code.
 	const clientPerson = read.client;
 	const patient: Resource = {
 		resourceType: 'Patient',
 		id: id('Patient', clientPerson?.id ?? 'client'),
-		...(clientPerson ? { identifier: [{ system: identifierSystems.participant, value: clientPerson.id }], name: [{ text: clientPerson.name }] } : {})
+		...(clientPerson ? { identifier: [{ system: identifierSystems.participant, value: clientPerson.id }], name: namesOf(clientPerson) } : {})
 	};
 	const patientRef = reference(patient, clientPerson?.name);
 
@@ -122,7 +128,7 @@ export function buildFhirBundle(input: ExportInput): Record<string, unknown> {
 		if (person.role === 'client') return patient;
 		let resource = members.get(person.id);
 		if (!resource) {
-			const common = { identifier: [{ system: identifierSystems.participant, value: person.id }], name: [{ text: person.name }] };
+			const common = { identifier: [{ system: identifierSystems.participant, value: person.id }], name: namesOf(person) };
 			resource =
 				person.role === 'peer_supporter'
 					? { resourceType: 'RelatedPerson', id: id('RelatedPerson', person.id), ...common, patient: patientRef }

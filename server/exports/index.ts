@@ -5,6 +5,8 @@ import { DomainError } from '../errors.js';
 import type { MeetingRepository } from '../meetings.js';
 import type { Participation } from '../participation.js';
 import type { Policy, Principal } from '../policy.js';
+import { canonicalJson, sha256 } from '../canonical.js';
+import { cleanExport } from './clean.js';
 import { buildFhirBundle } from './fhir.js';
 import { buildIcs } from './ics.js';
 import { isExportLocale, type ExportLocale } from './labels.js';
@@ -13,6 +15,7 @@ import { buildPdf } from './pdf.js';
 import { plainText } from './texts.js';
 
 export { buildFhirBundle } from './fhir.js';
+export { cleanExport, cleanExportText } from './clean.js';
 export { buildIcs } from './ics.js';
 export { buildPdf } from './pdf.js';
 export { organisationExcerpts, plainSummary, plainText } from './texts.js';
@@ -76,13 +79,21 @@ export async function exportInput(
 					recordedByName: version.plan.participants.find((p) => p.id === recorded.recordedBy)?.name ?? null
 				}
 			: null);
-	return {
+	// The one boundary where control characters leave every export (server/exports/clean.ts). A plan is
+	// cleaned at closing already, so its canonical JSON stays the bytes hashed; only a version recorded
+	// before that changes here, and its JSON export then says so in its own digest (buildExport).
+	const plan = cleanExport(version.plan);
+	const canonical = canonicalJson(plan);
+	const rest = cleanExport({
 		consent,
-		version,
 		meeting: { id: meeting.id, title: meeting.title, scheduledAt: meeting.scheduledAt, place: meeting.place, language: meeting.language },
 		kind,
-		locale: isExportLocale(locale) ? locale : meeting.language,
 		evaluation: kind === 'closing' ? await deps.closing.evaluation(meetingId) : null
+	});
+	return {
+		...rest,
+		version: canonical === version.canonical ? version : { ...version, plan, canonical },
+		locale: isExportLocale(locale) ? locale : meeting.language
 	};
 }
 
@@ -114,9 +125,10 @@ export async function buildExport(input: ExportInput, format: ExportFormat): Pro
 				fileName: fileName(input, stem.plan, 'json'),
 				headers: {
 					...version,
-					etag: `"sha256-${input.version.hash}"`,
-					// RFC 9530: the digest of the bytes of this representation.
-					'repr-digest': `sha-256=:${Buffer.from(input.version.hash, 'hex').toString('base64')}:`
+					// RFC 9530: the digest of the bytes of this representation: the version's hash, except for
+					// a version recorded with control characters in it, which exportInput cleaned.
+					etag: `"sha256-${sha256(input.version.canonical)}"`,
+					'repr-digest': `sha-256=:${Buffer.from(sha256(input.version.canonical), 'hex').toString('base64')}:`
 				}
 			};
 	}

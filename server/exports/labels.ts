@@ -1,5 +1,5 @@
 import { m } from '../../src/lib/paraglide/messages.js';
-import { lookup, protocolLabels } from '../../src/lib/i18n/labels.js';
+import { lookup, participantName, protocolLabels } from '../../src/lib/i18n/labels.js';
 import { vocabularyLabels } from '../../src/lib/i18n/plan.js';
 
 /** The languages an export can be written in: the meeting's language unless the reader asks otherwise. */
@@ -62,6 +62,8 @@ export function labelsFor(locale: ExportLocale) {
 		actionStatus: lookup(actionStatuses, locale),
 		gasLevel: lookup(gasLevels, locale),
 		role,
+		/** The coordinator's record of a person, with a guest's own chosen name beside it. */
+		person: (person: { name: string; chosenName?: string | null }) => participantName(person, locale),
 		/** "Kela" once, not "Kela, Kela", when the organisation is named like the role. */
 		roleAt: (value: string, organisation: string) => {
 			const label = value ? role(value) : '';

@@ -173,7 +173,7 @@ function writeFull(w: Writer, input: ExportInput, l: Labels) {
 	w.list(
 		read.participants.map((p, i) => ({
 			label: `${i + 1}.`,
-			body: p.name,
+			body: l.person(p),
 			details: [l.roleAt(p.role, p.role === 'client' ? '' : p.organisation)]
 		}))
 	);

@@ -26,7 +26,7 @@ export function plainSummary(input: ExportInput): { title: string; blocks: Plain
 	blocks.push({
 		heading: m.close_plain_meeting_heading({}, o),
 		sentences: [m.close_plain_meeting_when({ date: l.date(version.closedAt.slice(0, 10)) }, o), m.close_plain_meeting_who({}, o)],
-		items: read.participants.map((p) => (p.role === 'client' ? m.close_plain_you({ name: p.name }, o) : `${p.name}, ${l.role(p.role)}`))
+		items: read.participants.map((p) => (p.role === 'client' ? m.close_plain_you({ name: l.person(p) }, o) : `${l.person(p)}, ${l.role(p.role)}`))
 	});
 
 	if (plan.clientVoice.trim() || plan.workAbilityScore !== null) {
@@ -170,7 +170,7 @@ export function organisationExcerpts(input: ExportInput): Array<{ organisation: 
 			m.close_excerpt_version({ version: String(version.version), hash: version.hash.slice(0, 16) }, o),
 			m.close_excerpt_participants({
 				names: read.participants
-					.map((p) => [p.name, l.roleAt(p.role, p.role === 'client' ? '' : p.organisation)].filter(Boolean).join(', '))
+					.map((p) => [l.person(p), l.roleAt(p.role, p.role === 'client' ? '' : p.organisation)].filter(Boolean).join(', '))
 					.join('; ')
 			}, o),
 			m.close_excerpt_goals({}, o),

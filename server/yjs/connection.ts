@@ -18,12 +18,17 @@ export function colorFor(participantId: string): string {
 	return palette[hash % palette.length]!;
 }
 
-/** The `user` field the server puts in each of a participant's awareness states. */
-export type AwarenessUser = Readonly<{ name: string; role: string; participantId: string; color: string; colorLight: string }>;
+/**
+ * The `user` field the server puts in each of a participant's awareness states. `name` is the
+ * coordinator's record; `chosenName`, present only when a guest chose another name when joining, is
+ * for showing beside it (issue #20 item 8).
+ */
+export type AwarenessUser = Readonly<{ name: string; chosenName?: string; role: string; participantId: string; color: string; colorLight: string }>;
 
 export function awarenessUserOf(identity: PeerIdentity): AwarenessUser {
 	const color = colorFor(identity.participantId);
-	return Object.freeze({ name: identity.name, role: identity.role, participantId: identity.participantId, color, colorLight: `${color}33` });
+	const chosen = identity.chosenName ? { chosenName: identity.chosenName } : {};
+	return Object.freeze({ name: identity.name, ...chosen, role: identity.role, participantId: identity.participantId, color, colorLight: `${color}33` });
 }
 
 /**
@@ -39,6 +44,8 @@ export interface PeerIdentity {
 	participantId: string;
 	userId: string | null;
 	name: string;
+	/** The name a guest chose when joining, shown beside `name`; null or absent: none. */
+	chosenName?: string | null;
 	role: string;
 	/** `view` access: the server drops this peer's updates and awareness. */
 	canWrite: boolean;

@@ -7,6 +7,7 @@ import { sql as hashedSessions } from './0006_hashed_sessions.js';
 import { sql as updatesByMeeting } from './0007_updates_by_meeting.js';
 import { sql as revocationIndexes } from './0008_revocation_indexes.js';
 import { sql as record } from './0009_record.js';
+import { sql as chosenNames } from './0010_chosen_names.js';
 
 export interface Migration {
 	version: number;
@@ -27,5 +28,6 @@ export const migrations: readonly Migration[] = [
 	{ version: 6, name: 'hashed_sessions', sql: hashedSessions },
 	{ version: 7, name: 'updates_by_meeting', sql: updatesByMeeting },
 	{ version: 8, name: 'revocation_indexes', sql: revocationIndexes },
-	{ version: 9, name: 'record', sql: record }
+	{ version: 9, name: 'record', sql: record },
+	{ version: 10, name: 'chosen_names', sql: chosenNames }
 ];

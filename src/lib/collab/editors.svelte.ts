@@ -1,4 +1,5 @@
 import type { Awareness } from 'y-protocols/awareness';
+import { participantName } from '$lib/i18n/labels';
 
 /** A peer editing some part of the document, as the server named them (never the peer's own claim). */
 export interface Editor {
@@ -47,13 +48,17 @@ export class EditorsView {
 		const bySection = new Map<string, Editor[]>();
 		for (const [clientId, state] of this.#awareness.getStates()) {
 			if (clientId === this.#awareness.clientID || typeof state.section !== 'string') continue;
-			const user = state.user as { participantId?: unknown; name?: unknown; color?: unknown } | undefined;
+			const user = state.user as { participantId?: unknown; name?: unknown; chosenName?: unknown; color?: unknown } | undefined;
 			if (typeof user?.participantId !== 'string') continue;
 			const editors = bySection.get(state.section) ?? [];
 			if (editors.some((editor) => editor.participantId === user.participantId)) continue;
 			editors.push({
 				participantId: user.participantId,
-				name: typeof user.name === 'string' ? user.name : '',
+				// The server's record, with a guest's own chosen name beside it (server/yjs/connection.ts).
+				name: participantName({
+					name: typeof user.name === 'string' ? user.name : '',
+					chosenName: typeof user.chosenName === 'string' ? user.chosenName : null
+				}),
 				color: typeof user.color === 'string' && /^#[0-9a-f]{3,8}$/i.test(user.color) ? user.color : '#57534e'
 			});
 			bySection.set(state.section, editors);

@@ -80,3 +80,12 @@ export const accessLabel = lookup(accessLevels);
 export const accountRoleLabel = lookup(accountRoles);
 export const consentOrganisationLabel = lookup(consentOrganisations);
 export const languageLabel = lookup(languages);
+
+/**
+ * A participant's name as everyone sees it: the coordinator's record, with the name a guest chose when
+ * joining beside it, never instead of it ("Liisa Äijälä (itse: Lisse)"; issue #20 item 8).
+ */
+export function participantName(person: { name: string; chosenName?: string | null }, locale?: Locale): string {
+	if (!person.chosenName) return person.name;
+	return m.participant_chosen_name({ name: person.name, chosen: person.chosenName }, locale ? { locale } : undefined);
+}

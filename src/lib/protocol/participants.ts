@@ -93,7 +93,7 @@ export interface ApiError {
 		message: string;
 		issues?: Array<{ path: string; message: string }>;
 		/** A 409 the meeting's state caused: `meeting_closed` (nothing changes after closing) or `meeting_not_closed`. */
-		reason?: 'meeting_closed' | 'meeting_not_closed';
+		reason?: 'meeting_closed' | 'meeting_not_closed' | 'own_account' | 'last_coordinator';
 	};
 	/** `POST /api/meetings/:id/close`, 409: what the meeting still needs before it can close. */
 	missing?: string[];

@@ -23,7 +23,7 @@ export function loadRoom({ params, locals, url }: Pick<ServerLoadEvent<{ id: str
 			participants: locals.app.participation
 				.participants(locals.principal, params.id)
 				.filter((p) => !p.revoked)
-				.map(({ id, name, role, organisation, presence, access }) => ({ id, name, role, organisation, presence, access })),
+				.map(({ id, name, chosenName, role, organisation, presence, access }) => ({ id, name, chosenName, role, organisation, presence, access })),
 			room: locals.app.decisions(params.id),
 			/** At a follow-up meeting: the previous meeting's consent scope, shown while the client is asked again. */
 			previousConsent: locals.app.consents.previous(params.id)?.organisations ?? null,

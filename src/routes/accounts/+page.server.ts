@@ -77,8 +77,24 @@ export const actions: Actions = {
 		} catch (cause) {
 			refused(cause, url);
 			if (cause instanceof DomainError && cause.code === 'unprocessable') {
-				return fail(422, { action: 'disable' as const, problem: 'self' as const });
+				const problem = cause.detail.reason === 'last_coordinator' ? ('last_coordinator' as const) : ('self' as const);
+				return fail(422, { action: 'disable' as const, problem });
 			}
+			throw cause;
+		}
+	},
+
+	/** Lets a disabled account sign in again (server/accounts.ts; audited as `user_enabled`). */
+	enable: async ({ request, locals, url }) => {
+		if (locals.principal.kind === 'anonymous') signInFirst(url);
+		const userId = field(await request.formData(), 'userId');
+		try {
+			const user = locals.app.accounts.list(locals.principal).find((u) => u.id === userId);
+			if (!user) return fail(404, { action: 'enable' as const, problem: 'not_found' as const });
+			locals.app.accounts.enable(locals.principal, user.id);
+			return { action: 'enable' as const, enabled: user.name };
+		} catch (cause) {
+			refused(cause, url);
 			throw cause;
 		}
 	}

@@ -17,7 +17,7 @@ export const GET: RequestHandler = ({ params, locals }) => {
 			you: { participantId: access.participant.id, canEdit: access.canEdit, canDecide: access.canDecide, abilities: access.abilities },
 			participants: participants
 				.filter((p) => !p.revoked)
-				.map(({ id, name, role, organisation, presence, access }) => ({ id, name, role, organisation, presence, access }))
+				.map(({ id, name, chosenName, role, organisation, presence, access }) => ({ id, name, chosenName, role, organisation, presence, access }))
 		});
 	} catch (cause) {
 		return apiError(cause);

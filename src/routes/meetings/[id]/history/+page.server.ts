@@ -5,7 +5,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 /**
  * A client's service path: every meeting of it, and the readable difference between any two closed
- * plan versions (issue #6). Participants only, and only versions of meetings the reader takes part in.
+ * plan versions (issue #6). Participants only, and only the meetings of it the reader can open: others' titles never appear.
  * It also says when the path's content will be deleted, and lets a coordinator of every meeting of the
  * path delete it now (docs/retention.md).
  */
@@ -13,17 +13,16 @@ export const load: PageServerLoad = ({ params, locals, url }) => {
 	if (locals.principal.kind === 'anonymous') signInFirst(url);
 	try {
 		const { meeting } = locals.app.participation.view(locals.principal, params.id, 'page');
-		const { closing, policy, retention } = locals.app;
-		const history = closing.history(params.id).map((entry) => ({
+		const { closing, retention } = locals.app;
+		const history = closing.historyFor(locals.principal, params.id).map((entry) => ({
 			id: entry.meeting.id,
 			title: entry.meeting.title,
 			scheduledAt: entry.meeting.scheduledAt,
 			kind: entry.kind,
 			version: entry.version,
-			hash: entry.hash,
-			accessible: policy.meeting(locals.principal, entry.meeting.id).ok
+			hash: entry.hash
 		}));
-		const versions = history.filter((entry) => entry.version !== null && entry.accessible);
+		const versions = history.filter((entry) => entry.version !== null);
 		const known = (id: string | null) => (id && versions.some((entry) => entry.id === id) ? id : null);
 		const to = known(url.searchParams.get('to')) ?? versions.at(-1)?.id ?? null;
 		const toIndex = versions.findIndex((entry) => entry.id === to);

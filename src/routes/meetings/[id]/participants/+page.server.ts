@@ -36,6 +36,7 @@ export const load: PageServerLoad = ({ params, locals, url }) => {
 			participants: all.map((p) => ({
 				id: p.id,
 				name: p.name,
+				chosenName: p.chosenName,
 				role: p.role,
 				organisation: p.organisation,
 				presence: p.presence,
