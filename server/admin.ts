@@ -123,6 +123,7 @@ async function run(argv: string[]): Promise<string[]> {
 		try {
 			const deleted = await app.purgeExpired();
 			return [
+				`Deleted ${deleted.auditEvents} audit trail entr${deleted.auditEvents === 1 ? 'y' : 'ies'} older than ${config.auditRetentionDays} days (AUDIT_RETENTION_DAYS).`,
 				`Deleted ${deleted.meetings} meeting(s) of ${deleted.paths} service path(s) that ended more than ${config.retentionDays} days ago ` +
 					`(PATH_IDLE_DAYS ${config.pathIdleDays}).`
 			];
