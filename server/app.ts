@@ -291,23 +291,32 @@ export class App {
 	}
 
 	/**
-	 * Deletes the content of the service paths that ended more than RETENTION_DAYS ago (daily, at
-	 * start, and `npm run admin -- purge`); `now` is injectable so tests need not wait months.
+	 * Deletes the content of the service paths that ended more than RETENTION_DAYS ago, and the audit
+	 * entries older than AUDIT_RETENTION_DAYS (daily, at start, and `npm run admin -- purge`); `now`
+	 * is injectable so tests need not wait months.
 	 */
-	async purgeExpired(now = new Date()): Promise<{ paths: number; meetings: number; auditEvents: number }> {
-		const content = await this.retention.purgeExpired(now);
-		// The trail's own clock (AUDIT_RETENTION_DAYS, docs/audit.md): it outlives the content it describes.
-		const deleted = { ...content, auditEvents: this.audit.purgeOlderThan(this.config.auditRetentionDays, now) };
+	async purgeExpired(now = new Date()): Promise<{ paths: number; meetings: number }> {
+		const deleted = await this.retention.purgeExpired(now);
 		if (deleted.meetings > 0) {
 			this.log.info(
-				{ paths: deleted.paths, meetings: deleted.meetings, retentionDays: this.config.retentionDays, pathIdleDays: this.config.pathIdleDays },
+				{ ...deleted, retentionDays: this.config.retentionDays, pathIdleDays: this.config.pathIdleDays },
 				'retention: deleted closed meetings'
 			);
 		}
-		if (deleted.auditEvents > 0) {
-			this.log.info({ auditEvents: deleted.auditEvents, auditRetentionDays: this.config.auditRetentionDays }, 'retention: deleted old audit entries');
-		}
+		this.purgeAuditTrail(now);
 		return deleted;
+	}
+
+	/**
+	 * Deletes the audit entries older than AUDIT_RETENTION_DAYS: the trail's own clock, so it outlives
+	 * the content it describes (docs/audit.md). Returns how many were deleted.
+	 */
+	purgeAuditTrail(now = new Date()): number {
+		const auditEvents = this.audit.purgeOlderThan(this.config.auditRetentionDays, now);
+		if (auditEvents > 0) {
+			this.log.info({ auditEvents, auditRetentionDays: this.config.auditRetentionDays }, 'retention: deleted old audit entries');
+		}
+		return auditEvents;
 	}
 
 	readonly #retention = setInterval(() => {

@@ -118,6 +118,7 @@ export class AuditLog {
 	readonly #byMeeting;
 	readonly #purgedOfPath;
 	readonly #purge;
+	readonly #participantOfUser;
 
 	constructor(db: Db) {
 		this.#db = db;
@@ -125,6 +126,7 @@ export class AuditLog {
 			"SELECT DISTINCT meeting_id FROM audit_events WHERE action = 'deleted' AND meeting_id IS NOT NULL AND json_extract(detail, '$.path') = ?"
 		);
 		this.#purge = db.prepare('DELETE FROM audit_events WHERE at < ?');
+		this.#participantOfUser = db.prepare<[string, string], { id: string }>('SELECT id FROM participants WHERE meeting_id = ? AND user_id = ? LIMIT 1');
 		this.#insert = db.prepare(
 			`INSERT INTO audit_events (at, action, meeting_id, actor_user_id, actor_participant_id, actor_name, session_ref, detail)
 			 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
@@ -142,12 +144,18 @@ export class AuditLog {
 		}
 	): void {
 		const actor = actorOf(options.actor);
+		const meetingId = options.meetingId ?? null;
+		// An account acts in a meeting as its participant there: name that participant, as a guest is.
+		const participantId =
+			options.participantId ??
+			actor?.participantId ??
+			(meetingId && actor?.userId ? (this.#participantOfUser.get(meetingId, actor.userId)?.id ?? null) : null);
 		this.#insert.run(
 			new Date().toISOString(),
 			action,
-			options.meetingId ?? null,
+			meetingId,
 			actor?.userId ?? null,
-			options.participantId ?? actor?.participantId ?? null,
+			participantId,
 			actor?.name ?? null,
 			actor?.sessionId ? sessionRef(actor.sessionId) : null,
 			options.detail ? JSON.stringify(options.detail) : null
