@@ -136,8 +136,10 @@ async function run(argv: string[]): Promise<string[]> {
 		const config = configFrom(process.env, { logLevel: 'warn' });
 		const app = new App(config);
 		try {
+			const auditEvents = app.purgeAuditTrail();
 			const deleted = await app.purgeExpired();
 			return [
+				`Deleted ${auditEvents} audit trail entr${auditEvents === 1 ? 'y' : 'ies'} older than ${config.auditRetentionDays} days (AUDIT_RETENTION_DAYS).`,
 				`Deleted ${deleted.meetings} meeting(s) of ${deleted.paths} service path(s) that ended more than ${config.retentionDays} days ago ` +
 					`(PATH_IDLE_DAYS ${config.pathIdleDays}).`
 			];

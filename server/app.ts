@@ -8,6 +8,7 @@ import { openDatabase, truncateLog, type Db } from './db/database.js';
 import { createLogger, type Logger } from './log.js';
 import { Accounts } from './accounts.js';
 import { AuditLog } from './audit.js';
+import { AuditTrail } from './audit-trail.js';
 import { createAuth, principalFor, sessionIdFromCookieHeader, type Auth } from './auth.js';
 import { LiveConnections } from './connections.js';
 import { ConsentRepository, Consents } from './consents.js';
@@ -28,6 +29,7 @@ import { Metrics } from './metrics.js';
 import { createRealtime, type RealtimeServer } from './realtime/socket.js';
 import { DocumentRegistry } from './yjs/documents.js';
 import { YjsEndpoint, type AuthorizeVerdict } from './yjs/endpoint.js';
+import type { PeerIdentity } from './yjs/connection.js';
 import { defaultLimits } from './yjs/limits.js';
 import { SqliteDocumentStore } from './yjs/storage.js';
 
@@ -47,6 +49,14 @@ export class App {
 	readonly users: UserRepository;
 	readonly auth: Auth;
 	readonly audit: AuditLog;
+	/** Reads, live connections and the client's CSV in the audit trail (docs/audit.md). */
+	readonly trail: AuditTrail;
+	/**
+	 * Who opened each Yjs connection: the identity object that authorization returns is the one the
+	 * connection carries, so its `joined` and `left` entries name the session without the Yjs layer
+	 * knowing about sessions.
+	 */
+	readonly #yjsPrincipals = new WeakMap<PeerIdentity, { principal: Principal; meetingId: string }>();
 	readonly policy: Policy;
 	readonly connections = new LiveConnections();
 	readonly accounts: Accounts;
@@ -149,12 +159,21 @@ export class App {
 				maxQueuedBytes: Math.max(4 * config.maxMessageBytes, 4 * 1024 * 1024)
 			},
 			authorize: (meetingId, request) => this.#authorizeYjs(meetingId, request.headers.cookie),
-			onOpen: (connection) =>
-				this.connections.add(connection, { participantId: connection.identity.participantId, userId: connection.identity.userId }),
+			onOpen: (connection) => {
+				const unregister = this.connections.add(connection, { participantId: connection.identity.participantId, userId: connection.identity.userId });
+				const opened = this.#yjsPrincipals.get(connection.identity);
+				if (!opened) return unregister;
+				const { participantId } = connection.identity;
+				this.trail.recordConnection('joined', opened.principal, opened.meetingId, 'yjs', participantId);
+				return () => {
+					unregister();
+					this.trail.recordConnection('left', opened.principal, opened.meetingId, 'yjs', participantId);
+				};
+			},
 			onConnectionCountChange: (n) => metrics.openConnections.set({ channel: 'yjs' }, n)
 		});
-		this.room = new Room(this.db, this.policy, (meetingId) => this.#broadcastRoomState(meetingId));
-		this.followUp = new FollowUp(this.db, this.policy, (meetingId) => this.#broadcastRoomState(meetingId));
+		this.room = new Room(this.db, this.policy, (meetingId) => this.#broadcastRoomState(meetingId), this.audit);
+		this.followUp = new FollowUp(this.db, this.policy, (meetingId) => this.#broadcastRoomState(meetingId), this.audit);
 		this.catalogue = new Catalogue(this.db);
 		this.closing = new Closing({
 			db: this.db,
@@ -182,6 +201,17 @@ export class App {
 			policy: this.policy,
 			rule: { retentionDays: config.retentionDays, idleDays: config.pathIdleDays }
 		});
+		this.trail = new AuditTrail({
+			audit: this.audit,
+			policy: this.policy,
+			meetings: this.meetings,
+			participants: this.participants,
+			pathOf: (meetingId) => {
+				const meetingIds = this.retention.pathOf(meetingId);
+				return meetingIds.length === 0 ? null : { pathId: meetingIds[0]!, meetingIds };
+			},
+			log
+		});
 		this.clientConsent = new Consents({
 			consents: this.consents,
 			audit: this.audit,
@@ -197,6 +227,9 @@ export class App {
 			decisions: (meetingId) => this.decisions(meetingId),
 			principalOf: (cookieHeader) => this.principalOf(cookieHeader),
 			access: (principal, meetingId) => this.policy.meeting(principal, meetingId),
+			onJoin: (principal, meetingId, participantId) => this.trail.recordConnection('joined', principal, meetingId, 'socket.io', participantId),
+			onLeave: (principal, meetingId, participantId) => this.trail.recordConnection('left', principal, meetingId, 'socket.io', participantId),
+			onRead: (principal, meetingId, participantId, view) => this.trail.recordSocketRead(principal, meetingId, participantId, view),
 			documentSnapshot: async (meetingId) => {
 				const live = this.documents.get(meetingId);
 				if (!live || live.state !== 'ready') return null;
@@ -223,22 +256,21 @@ export class App {
 			return { ok: false, code };
 		}
 		const { participant, canEdit } = verdict.access;
-		return {
-			ok: true,
-			identity: {
-				participantId: participant.id,
-				userId: participant.userId,
-				name: participant.name,
-				chosenName: participant.chosenName,
-				role: participant.role,
-				// `view` access: its updates and awareness are dropped. The `editContent` ability is also
-				// false once the meeting is closed; that is enforced at the write itself, for connections
-				// opened before closing and after it alike: a closed document stores and relays no update
-				// (LiveDocument.markClosed, `isClosed` on load). Awareness (presence) still flows, so a
-				// quiet closed room does not look lost to the stock provider's 30 s message timeout.
-				canWrite: canEdit
-			}
+		const identity: PeerIdentity = {
+			participantId: participant.id,
+			userId: participant.userId,
+			name: participant.name,
+			chosenName: participant.chosenName,
+			role: participant.role,
+			// `view` access: its updates and awareness are dropped. The `editContent` ability is also
+			// false once the meeting is closed; that is enforced at the write itself, for connections
+			// opened before closing and after it alike: a closed document stores and relays no update
+			// (LiveDocument.markClosed, `isClosed` on load). Awareness (presence) still flows, so a
+			// quiet closed room does not look lost to the stock provider's 30 s message timeout.
+			canWrite: canEdit
 		};
+		this.#yjsPrincipals.set(identity, { principal, meetingId });
+		return { ok: true, identity };
 	}
 
 	/**
@@ -260,8 +292,9 @@ export class App {
 	}
 
 	/**
-	 * Deletes the content of the service paths that ended more than RETENTION_DAYS ago (daily, at
-	 * start, and `npm run admin -- purge`); `now` is injectable so tests need not wait months.
+	 * Deletes the content of the service paths that ended more than RETENTION_DAYS ago, and the audit
+	 * entries older than AUDIT_RETENTION_DAYS (daily, at start, and `npm run admin -- purge`); `now`
+	 * is injectable so tests need not wait months.
 	 */
 	async purgeExpired(now = new Date()): Promise<{ paths: number; meetings: number }> {
 		const deleted = await this.retention.purgeExpired(now);
@@ -271,7 +304,20 @@ export class App {
 				'retention: deleted closed meetings'
 			);
 		}
+		this.purgeAuditTrail(now);
 		return deleted;
+	}
+
+	/**
+	 * Deletes the audit entries older than AUDIT_RETENTION_DAYS: the trail's own clock, so it outlives
+	 * the content it describes (docs/audit.md). Returns how many were deleted.
+	 */
+	purgeAuditTrail(now = new Date()): number {
+		const auditEvents = this.audit.purgeOlderThan(this.config.auditRetentionDays, now);
+		if (auditEvents > 0) {
+			this.log.info({ auditEvents, auditRetentionDays: this.config.auditRetentionDays }, 'retention: deleted old audit entries');
+		}
+		return auditEvents;
 	}
 
 	readonly #retention = setInterval(() => {

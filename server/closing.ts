@@ -314,6 +314,8 @@ export class Closing {
 				 ON CONFLICT (meeting_id, goal_id, rater) DO UPDATE SET rating = excluded.rating, recorded_at = excluded.recorded_at`
 			)
 			.run(access.meetingId, goalId, rater, rating, new Date().toISOString());
+		// Which goal and which side, never the rating: that is the evaluation's content.
+		this.#deps.audit.record('goal_rated', { actor: access.principal, meetingId: access.meetingId, participantId: access.participant.id, detail: { goalId, rater } });
 		this.#deps.onChange(access.meetingId);
 	}
 
@@ -326,6 +328,7 @@ export class Closing {
 				 ON CONFLICT (meeting_id) DO UPDATE SET answer = excluded.answer, recorded_at = excluded.recorded_at`
 			)
 			.run(access.meetingId, answer, new Date().toISOString());
+		this.#deps.audit.record('heard_recorded', { actor: access.principal, meetingId: access.meetingId, participantId: access.participant.id });
 		this.#deps.onChange(access.meetingId);
 	}
 

@@ -25,4 +25,11 @@ describe('configuration', () => {
 		expect(read.size).toBeGreaterThan(10);
 		expect([...read].filter((name) => !documented.has(name))).toEqual([]);
 	});
+
+	it('refuses an AUDIT_RETENTION_DAYS that would empty the trail', () => {
+		expect(configFrom({}).auditRetentionDays).toBe(4383);
+		expect(configFrom({ AUDIT_RETENTION_DAYS: '30' }).auditRetentionDays).toBe(30);
+		expect(() => configFrom({ AUDIT_RETENTION_DAYS: '0' })).toThrow('AUDIT_RETENTION_DAYS must be at least 1, got 0');
+		expect(() => configFrom({ AUDIT_RETENTION_DAYS: 'forever' })).toThrow('AUDIT_RETENTION_DAYS must be a non-negative integer');
+	});
 });

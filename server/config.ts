@@ -51,6 +51,11 @@ export interface Config {
 	 * this many days after its last follow-up date. docs/retention.md says why 180.
 	 */
 	pathIdleDays: number;
+	/**
+	 * Days an audit trail entry is kept, counted from the entry itself, whatever became of the
+	 * meeting's content (docs/audit.md). At least 1.
+	 */
+	auditRetentionDays: number;
 	logLevel: string;
 }
 
@@ -78,6 +83,8 @@ const defaults: Config = {
 	inviteTtlDays: 14,
 	retentionDays: 90,
 	pathIdleDays: 180,
+	// Twelve years: what Finnish social and health care keeps its access logs for (docs/audit.md).
+	auditRetentionDays: 4383,
 	signInLimitPerAddress: 20,
 	inviteLimitPerAddress: 30,
 	logLevel: 'info'
@@ -91,6 +98,11 @@ export function configFrom(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
 		if (!Number.isInteger(value) || value < 0) {
 			throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
 		}
+		return value;
+	};
+	// 0 would empty the trail at every purge: the client could no longer be told who accessed their data.
+	const atLeastOne = (name: string, value: number) => {
+		if (value < 1) throw new Error(`${name} must be at least 1, got ${value}`);
 		return value;
 	};
 	const syncMode = env.SQLITE_SYNC ?? defaults.syncMode;
@@ -121,6 +133,7 @@ export function configFrom(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
 		inviteTtlDays: int('INVITE_TTL_DAYS', defaults.inviteTtlDays),
 		retentionDays: int('RETENTION_DAYS', defaults.retentionDays),
 		pathIdleDays: int('PATH_IDLE_DAYS', defaults.pathIdleDays),
+		auditRetentionDays: atLeastOne('AUDIT_RETENTION_DAYS', int('AUDIT_RETENTION_DAYS', defaults.auditRetentionDays)),
 		signInLimitPerAddress: int('SIGN_IN_LIMIT_PER_ADDRESS', defaults.signInLimitPerAddress),
 		inviteLimitPerAddress: int('INVITE_LIMIT_PER_ADDRESS', defaults.inviteLimitPerAddress),
 		logLevel: env.LOG_LEVEL || defaults.logLevel,

@@ -1,3 +1,4 @@
+import type { AuditLog } from './audit.js';
 import type { Db } from './db/database.js';
 import { DomainError } from './errors.js';
 import type { MeetingAccess, Policy } from './policy.js';
@@ -33,11 +34,13 @@ export class FollowUp {
 	readonly #db: Db;
 	readonly #policy: Pick<Policy, 'require'>;
 	readonly #onChange: (meetingId: string) => void;
+	readonly #audit: Pick<AuditLog, 'record'> | undefined;
 
-	constructor(db: Db, policy: Pick<Policy, 'require'>, onChange: (meetingId: string) => void) {
+	constructor(db: Db, policy: Pick<Policy, 'require'>, onChange: (meetingId: string) => void, audit?: Pick<AuditLog, 'record'>) {
 		this.#db = db;
 		this.#policy = policy;
 		this.#onChange = onChange;
+		this.#audit = audit;
 	}
 
 	get(meetingId: string): ResponsibleWorker | null {
@@ -110,6 +113,13 @@ export class FollowUp {
 				 responsible_decided_at = ? WHERE id = ?`
 			)
 			.run(decision.participantId, decision.contact, decision.followUpDate, decision.followUpMode, decision.decidedAt, access.meetingId);
+		// Ids and kinds only: the date and the contact are the plan's content.
+		this.#audit?.record('responsible_set', {
+			actor: access.principal,
+			meetingId: access.meetingId,
+			participantId: access.participant.id,
+			detail: { responsible: decision.participantId, followUpMode: decision.followUpMode }
+		});
 		this.#onChange(access.meetingId);
 		return decision;
 	}
@@ -126,6 +136,8 @@ export class FollowUp {
 				 ON CONFLICT (meeting_id) DO UPDATE SET score = excluded.score, recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by`
 			)
 			.run(access.meetingId, score, now.toISOString(), access.participant.id);
+		// Never the score: it is the client's health information.
+		this.#audit?.record('work_ability_recorded', { actor: access.principal, meetingId: access.meetingId, participantId: access.participant.id });
 		this.#onChange(access.meetingId);
 		return score;
 	}

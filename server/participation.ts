@@ -109,10 +109,13 @@ export class Participation {
 		return this.#deps.meetings.many(this.#deps.participants.meetingIdsForUser(principal.userId));
 	}
 
-	/** A meeting as its participant sees it; records the view in the audit trail. */
-	view(principal: Principal, meetingId: string, channel: 'page' | 'api'): { meeting: Meeting; access: MeetingAccess } {
+	/**
+	 * A meeting as its participant sees it. The read is recorded in the audit trail once it has been
+	 * answered, for every meeting route alike (`AuditTrail.recordRead`, from hooks.server.ts), not here:
+	 * `channel` stays for the callers' sake.
+	 */
+	view(principal: Principal, meetingId: string, _channel?: 'page' | 'api'): { meeting: Meeting; access: MeetingAccess } {
 		const access = this.access(principal, meetingId);
-		this.#deps.audit.record('meeting_viewed', { actor: principal, meetingId, participantId: access.participant.id, detail: { channel } });
 		return { meeting: this.#deps.meetings.get(meetingId)!, access };
 	}
 

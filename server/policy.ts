@@ -22,6 +22,8 @@ export interface MeetingAccess {
 	state: MeetingState;
 	/** What this participant may do now (see `abilitiesOf`, docs/abilities.md). */
 	abilities: Abilities;
+	/** Who was granted it: decisions name them, and their session, in the audit trail. */
+	principal?: Principal;
 }
 
 export type AccessVerdict =
@@ -166,7 +168,8 @@ export class Policy {
 				canEdit,
 				canDecide: canEdit && participant.role === 'coordinator',
 				state,
-				abilities: abilitiesOf(participant.role, participant.access, state)
+				abilities: abilitiesOf(participant.role, participant.access, state),
+				principal
 			}
 		};
 	}

@@ -1,4 +1,5 @@
 import { isPhase, type Phase, type RaisedHand } from '../src/lib/protocol/agenda.js';
+import type { AuditAction, AuditLog } from './audit.js';
 import type { Db } from './db/database.js';
 import { DomainError } from './errors.js';
 import type { MeetingAccess, Policy } from './policy.js';
@@ -19,11 +20,19 @@ export class Room {
 	readonly #db: Db;
 	readonly #policy: Pick<Policy, 'require'>;
 	readonly #onChange: (meetingId: string) => void;
+	readonly #audit: Pick<AuditLog, 'record'> | undefined;
 
-	constructor(db: Db, policy: Pick<Policy, 'require'>, onChange: (meetingId: string) => void) {
+	constructor(db: Db, policy: Pick<Policy, 'require'>, onChange: (meetingId: string) => void, audit?: Pick<AuditLog, 'record'>) {
 		this.#db = db;
 		this.#policy = policy;
 		this.#onChange = onChange;
+		this.#audit = audit;
+	}
+
+	/** Every decision is in the audit trail (Client Data Act 703/2023): who, when, which; never content. */
+	#decided(access: MeetingAccess, action: AuditAction, detail?: Record<string, unknown>): void {
+		this.#audit?.record(action, { actor: access.principal, meetingId: access.meetingId, participantId: access.participant.id, detail });
+		this.#onChange(access.meetingId);
 	}
 
 	decisions(meetingId: string): RoomDecisions {
@@ -49,7 +58,7 @@ export class Room {
 		this.#policy.require(access, 'movePhase');
 		if (!isPhase(phase)) throw new DomainError('invalid', 'Unknown agenda phase.');
 		this.#db.prepare('UPDATE meetings SET phase = ? WHERE id = ?').run(phase, access.meetingId);
-		this.#onChange(access.meetingId);
+		this.#decided(access, 'phase_changed', { phase });
 	}
 
 	/** Raises the caller's own hand; raising it again keeps its place in the queue. */
@@ -58,14 +67,14 @@ export class Room {
 		this.#db
 			.prepare('INSERT OR IGNORE INTO raised_hands (meeting_id, participant_id, raised_at) VALUES (?, ?, ?)')
 			.run(access.meetingId, access.participant.id, new Date().toISOString());
-		this.#onChange(access.meetingId);
+		this.#decided(access, 'hand_raised');
 	}
 
 	/** Lowers a hand: anyone their own, the coordinator anyone's. */
 	lowerHand(access: MeetingAccess, participantId = access.participant.id): void {
 		this.#policy.require(access, participantId === access.participant.id ? 'raiseHand' : 'giveTurn');
 		this.#db.prepare('DELETE FROM raised_hands WHERE meeting_id = ? AND participant_id = ?').run(access.meetingId, participantId);
-		this.#onChange(access.meetingId);
+		this.#decided(access, 'hand_lowered', participantId === access.participant.id ? undefined : { participantId });
 	}
 
 	/** The coordinator gives the turn: that hand leaves the queue and its owner speaks. */
@@ -81,12 +90,12 @@ export class Room {
 			}
 			this.#db.prepare('UPDATE meetings SET speaker_participant_id = ? WHERE id = ?').run(participantId, access.meetingId);
 		})();
-		this.#onChange(access.meetingId);
+		this.#decided(access, 'turn_given', participantId ? { participantId } : undefined);
 	}
 
 	clearHands(access: MeetingAccess): void {
 		this.#policy.require(access, 'giveTurn');
 		this.#db.prepare('DELETE FROM raised_hands WHERE meeting_id = ?').run(access.meetingId);
-		this.#onChange(access.meetingId);
+		this.#decided(access, 'hands_cleared');
 	}
 }

@@ -4,6 +4,7 @@ import { getApp } from '$lib/server/app';
 import { clearSessionCookie, sessionCookieName, setSessionCookie } from '$lib/server/session';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { principalFor } from '../server/auth.js';
+import { auditAccess } from '$lib/server/access-audit';
 
 const locale: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
@@ -55,4 +56,5 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, session, firstRun, locale);
+// auditAccess after session: it needs the principal, and sees the answer every later step made.
+export const handle = sequence(securityHeaders, session, firstRun, auditAccess, locale);

@@ -54,6 +54,11 @@ export interface RealtimeOptions {
 	/** The server's Yjs snapshot of a loaded document, or null when it is not loaded. */
 	documentSnapshot(meetingId: string): Promise<Uint8Array | null>;
 	onConnectionCountChange?(count: number): void;
+	/** A socket joined a meeting (once per socket and meeting) and left it (or disconnected): the audit trail. */
+	onJoin?(principal: Principal, meetingId: string, participantId: string): void;
+	onLeave?(principal: Principal, meetingId: string, participantId: string): void;
+	/** A read of the meeting's content over socket.io (`view`: what was read), for the audit trail. */
+	onRead?(principal: Principal, meetingId: string, participantId: string, view: string): void;
 	/** Events a socket may send a second (sustained), and at once. */
 	limits?: { eventsPerSecond: number; eventBurst: number };
 }
@@ -206,6 +211,7 @@ export function createRealtime(options: RealtimeOptions): {
 				unregister.push(options.connections.add(closable, { participantId: participant.id, userId: participant.userId }));
 				socket.data.participants.set(id, participant.id);
 				void socket.join(roomOf(id));
+				options.onJoin?.(socket.data.principal, id, participant.id);
 			}
 			ack({ ok: true, presence: presenceOf(id), state: stateOf(id) });
 			socket.to(roomOf(id)).emit('meeting:presence', presenceOf(id));
@@ -217,6 +223,7 @@ export function createRealtime(options: RealtimeOptions): {
 			const parsed = v.safeParse(schemas.join, payload);
 			if (!parsed.success || !socket.data.participants.has(parsed.output.meetingId)) return;
 			const id = parsed.output.meetingId;
+			options.onLeave?.(socket.data.principal, id, socket.data.participants.get(id)!);
 			socket.data.participants.delete(id);
 			void socket.leave(roomOf(id));
 			io.to(roomOf(id)).emit('meeting:presence', presenceOf(id));
@@ -251,7 +258,10 @@ export function createRealtime(options: RealtimeOptions): {
 			const call = authorized(schemas.meeting, payload, ack);
 			if (!call) return;
 			options.documentSnapshot(call.input.meetingId).then(
-				(snapshot) => call.reply({ ok: true, snapshot } as Ack),
+				(snapshot) => {
+					if (snapshot) options.onRead?.(socket.data.principal, call.input.meetingId, call.access.participant.id, 'snapshot');
+					call.reply({ ok: true, snapshot } as Ack);
+				},
 				(error: unknown) => {
 					log.warn({ err: error }, 'document snapshot failed');
 					call.reply({ ok: false, error: { code: 'unavailable', message: 'The document is not available.' } });
@@ -267,6 +277,7 @@ export function createRealtime(options: RealtimeOptions): {
 			}
 		});
 		socket.on('disconnect', () => {
+			for (const [id, participantId] of socket.data.participants) options.onLeave?.(socket.data.principal, id, participantId);
 			for (const done of unregister) done();
 			options.onConnectionCountChange?.(io.sockets.sockets.size);
 		});

@@ -24,6 +24,7 @@ export const load: PageServerLoad = ({ params, locals, url }) => {
 				actorName: event.actorName,
 				actorParticipantId: event.actorParticipantId,
 				actorIsAccount: event.actorUserId !== null,
+				sessionRef: event.sessionRef,
 				detail: event.detail
 			}))
 		};
