@@ -44,6 +44,7 @@ export const auditActions: readonly AuditAction[] = [
 	'sign_out',
 	'user_created',
 	'user_disabled',
+	'user_enabled',
 	'meeting_created',
 	'meeting_viewed',
 	'participant_added',
