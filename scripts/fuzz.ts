@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
-import { maxAwarenessClientsPerPeer } from '../server/yjs/documents.js';
+import { maxAwarenessClientsPerPeer } from '../server/yjs/presence-ownership.js';
 import { meetingWithCoordinator } from '../tests/helpers/people.js';
 import { startServer } from '../tests/helpers/server.js';
 import { connectProvider, synced } from '../tests/helpers/yjs-client.js';

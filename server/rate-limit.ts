@@ -74,3 +74,49 @@ export class RateLimiter {
 export function limiterKey(raw: string): string {
 	return raw.length <= maxRawKeyLength ? raw : `sha256:${createHash('sha256').update(raw).digest('base64url')}`;
 }
+
+/**
+ * A token bucket: `rate` tokens a second, at most `burst` saved up. Each connection (Yjs and
+ * socket.io) has its own, per kind of message (docs/close-codes.md, "Limits").
+ */
+export class TokenBucket {
+	#tokens: number;
+	#last: number;
+	readonly #rate: number;
+	readonly #burst: number;
+
+	constructor(rate: number, burst: number, now = performance.now()) {
+		this.#rate = rate;
+		this.#burst = burst;
+		this.#tokens = burst;
+		this.#last = now;
+	}
+
+	/** Takes a token; false when none is left. */
+	take(now = performance.now()): boolean {
+		this.#refill(now);
+		if (this.#tokens < 1) return false;
+		this.#tokens -= 1;
+		return true;
+	}
+
+	/**
+	 * True while the bucket is not in debt. For costs known only after the work (the bytes of an
+	 * answer): ask first, then `spend` what it cost, which may run the bucket into debt, so one
+	 * large answer is always possible and the next waits until the debt is paid back.
+	 */
+	available(now = performance.now()): boolean {
+		this.#refill(now);
+		return this.#tokens > 0;
+	}
+
+	spend(cost: number, now = performance.now()): void {
+		this.#refill(now);
+		this.#tokens -= cost;
+	}
+
+	#refill(now: number): void {
+		this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#last) / 1000) * this.#rate);
+		this.#last = now;
+	}
+}

@@ -5,6 +5,13 @@ import { migrations as allMigrations, type Migration } from './migrations/index.
 
 export type Db = Database.Database;
 
+/**
+ * True for SQLite's "database or disk is full" (a full disk, or a page limit reached): whoever
+ * wrote refuses the write with its own answer (the Yjs close code 4507, socket.io's `storage_full`).
+ */
+export const isStorageFull = (error: unknown) =>
+	error instanceof Error && 'code' in error && (error as { code: unknown }).code === 'SQLITE_FULL';
+
 export interface OpenOptions {
 	/** `normal` is durable against a killed process; `full` against power loss too (fsync per commit). */
 	syncMode: 'normal' | 'full';

@@ -17,8 +17,8 @@ import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AccessVerdict, MeetingAccess, Principal } from '../policy.js';
 import type { Room } from '../room.js';
-import { isStorageFull } from '../yjs/documents.js';
-import { TokenBucket } from '../yjs/limits.js';
+import { isStorageFull } from '../db/database.js';
+import { TokenBucket } from '../rate-limit.js';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -1,8 +1,12 @@
 import type { WebSocket } from 'ws';
 import { CloseCode, closeReasons } from '../../src/lib/protocol/close-codes.js';
 import type { Logger } from '../log.js';
-import { DocumentTooLargeError, DocumentUnavailableError, isStorageFull, type LiveDocument, type Peer } from './documents.js';
-import { defaultLimits, TokenBucket, type ConnectionLimits } from './limits.js';
+import { isStorageFull } from '../db/database.js';
+import { TokenBucket } from '../rate-limit.js';
+import { DocumentTooLargeError, DocumentUnavailableError } from './document-errors.js';
+import type { LiveDocument } from './live-document.js';
+import type { Peer } from './peer.js';
+import { defaultLimits, type ConnectionLimits } from './limits.js';
 import type { HeldSocket } from './held-writes.js';
 import type { Answer } from './answers.js';
 import { encodeSyncStep1, parseMessage, ProtocolError, type AwarenessEntry } from './messages.js';

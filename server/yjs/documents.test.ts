@@ -8,7 +8,8 @@ import * as Y from 'yjs';
 import { openDatabase, type Db } from '../db/database.js';
 import { createLogger } from '../log.js';
 import { MeetingRepository } from '../meetings.js';
-import { DocumentRegistry, type Peer } from './documents.js';
+import { DocumentRegistry } from './documents.js';
+import type { Peer } from './peer.js';
 import { SqliteDocumentStore, type DocumentStore, type StoredDocument } from './storage.js';
 
 /** Holds every call until `release()`; then it goes through to the real store. */

@@ -11,7 +11,10 @@ import { CloseCode } from '../../src/lib/protocol/close-codes.js';
 import { openDatabase, type Db } from '../db/database.js';
 import { createLogger } from '../log.js';
 import { MeetingRepository } from '../meetings.js';
-import { DocumentRegistry, maxAwarenessClientsPerPeer, type LiveDocument, type Peer } from './documents.js';
+import { DocumentRegistry } from './documents.js';
+import type { LiveDocument } from './live-document.js';
+import type { Peer } from './peer.js';
+import { maxAwarenessClientsPerPeer } from './presence-ownership.js';
 import { ProtocolError, type AwarenessEntry } from './messages.js';
 import { applyAwarenessEntries } from './presence.js';
 import { SqliteDocumentStore } from './storage.js';
@@ -100,13 +103,14 @@ describe('presence in a live document', () => {
 		expect(staying.awarenessClients).toEqual(new Set([8]));
 	});
 
-	it('a peer that speaks for nobody cannot take over a departed client by repeating it', async () => {
+	it('a peer whose own state Awareness never took cannot take over a departed client by repeating it', async () => {
 		const live = await liveDocument();
 		const [leaving, silent] = attached(live, 'leaving', 'silent');
 		// A stock provider that never set a state of its own sends the initial one (clock 0), which
-		// Awareness does not take: it speaks for no client.
+		// Awareness does not take: nobody sees it, but the client is this connection's.
 		await live.receiveAwareness(silent, [state(8, 0)], true);
-		expect(silent.awarenessClients.size).toBe(0);
+		expect(live.awareness.getStates().has(8)).toBe(false);
+		expect(silent.awarenessClients).toEqual(new Set([8]));
 		await live.receiveAwareness(leaving, [state(7, 4)], true);
 		live.detach(leaving);
 		expect(live.onlyRepeatsOthers(silent, [state(7, 4)])).toBe(true);
@@ -138,6 +142,50 @@ describe('presence in a live document', () => {
 		expect(live.awareness.getStates().get(7)).toEqual({ cursor: 0 });
 		live.detach(after);
 		expect(live.awareness.getStates().has(7)).toBe(false);
+	});
+
+	it("a first state at clock 0 makes the client its connection's: nobody else sets it, removes it or claims it", async () => {
+		const live = await liveDocument();
+		const [owner, hostile, bystander] = attached(live, 'owner', 'hostile', 'bystander');
+		await live.receiveAwareness(owner, [state(7, 0, 1)], true);
+		expect(live.awareness.getStates().has(7)).toBe(false);
+
+		for (const attempt of [state(7, 0, 66), state(7, 1, 66), state(7, 50, 66), removal(7, 0), removal(7, 1)]) {
+			// Not a repeat of anything the server relayed: an attempt, counted against the sender's budget.
+			expect(live.onlyRepeatsOthers(hostile, [attempt], true)).toBe(false);
+			await live.receiveAwareness(hostile, [attempt], true);
+			await live.receiveAwareness(hostile, [attempt]);
+		}
+		expect(live.awareness.getStates().has(7)).toBe(false);
+		expect(hostile.awarenessClients.size).toBe(0);
+
+		// The owner's next state is taken as it would have been without the attempts.
+		await live.receiveAwareness(owner, [state(7, 1, 2)]);
+		expect(live.awareness.getStates().get(7)).toEqual({ cursor: 2 });
+		expect(live.awareness.meta.get(7)?.clock).toBe(1);
+
+		// Then a repeat of what was relayed changes nothing and costs nothing; anything newer is refused.
+		expect(live.onlyRepeatsOthers(bystander, [state(7, 1, 2)])).toBe(true);
+		expect(live.onlyRepeatsOthers(hostile, [state(7, 2, 66)])).toBe(false);
+		expect(live.onlyRepeatsOthers(hostile, [removal(7, 1)])).toBe(false);
+		await live.receiveAwareness(hostile, [state(7, 2, 66), removal(7, 3)]);
+		await live.receiveAwareness(hostile, [removal(7, 1)]);
+		expect(live.awareness.getStates().get(7)).toEqual({ cursor: 2 });
+
+		// Its own removal leaves the client its owner's: a removed client is not anyone's to take.
+		await live.receiveAwareness(owner, [removal(7, 2)]);
+		await live.receiveAwareness(hostile, [state(7, 3, 66)]);
+		expect(live.awareness.getStates().has(7)).toBe(false);
+		await live.receiveAwareness(owner, [state(7, 3, 4)]);
+		expect(live.awareness.getStates().get(7)).toEqual({ cursor: 4 });
+
+		// When the owner leaves, the client is free for its next connection.
+		live.detach(owner);
+		expect(live.awareness.getStates().has(7)).toBe(false);
+		const [next] = attached(live, 'next');
+		await live.receiveAwareness(next, [state(7, 4, 5)], true);
+		expect(next.awarenessClients).toEqual(new Set([7]));
+		expect(live.awareness.getStates().get(7)).toEqual({ cursor: 5 });
 	});
 });
 

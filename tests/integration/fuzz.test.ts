@@ -15,7 +15,7 @@ import { migrateDocument } from '../../src/lib/meeting/migrate.js';
 import { NewMeeting, NewParticipant, participantRoles } from '../../src/lib/protocol/participants.js';
 import { apiError, readJson } from '../../src/lib/server/http.js';
 import { DomainError } from '../../server/errors.js';
-import { maxAwarenessClientsPerPeer } from '../../server/yjs/documents.js';
+import { maxAwarenessClientsPerPeer } from '../../server/yjs/presence-ownership.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { synced } from '../helpers/yjs-client.js';
 import { fuzzSocketIo, fuzzYjs, verifyStored } from './fuzzing.js';

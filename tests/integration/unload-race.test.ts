@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode } from '../../src/lib/protocol/close-codes.js';
 import { MessageType } from '../../src/lib/protocol/yjs-messages.js';
-import type { LiveDocument } from '../../server/yjs/documents.js';
+import type { LiveDocument } from '../../server/yjs/live-document.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { Clients, signedInMeeting, docFromRows, openRaw, prng, removeDir, storedRows, updateLogLength, waitUntil } from './support.js';
 
