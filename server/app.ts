@@ -8,8 +8,9 @@ import { openDatabase, truncateLog, type Db } from './db/database.js';
 import { createLogger, type Logger } from './log.js';
 import { Accounts } from './accounts.js';
 import { AuditLog } from './audit.js';
-import { createAuth, principalFor, sessionIdFromCookieHeader, type Auth } from './auth.js';
+import { createAuth, principalFor, sessionExpiry, sessionIdFromCookieHeader, type Auth } from './auth.js';
 import { LiveConnections } from './connections.js';
+import { foreignOriginError, isStateChanging, OriginPolicy } from './origins.js';
 import { ConsentRepository, Consents } from './consents.js';
 import { InviteRepository } from './invites.js';
 import { MeetingRepository } from './meetings.js';
@@ -48,7 +49,9 @@ export class App {
 	readonly auth: Auth;
 	readonly audit: AuditLog;
 	readonly policy: Policy;
-	readonly connections = new LiveConnections();
+	readonly connections: LiveConnections;
+	/** Which browser origins may use the app (issue 20, item 3). */
+	readonly origins: OriginPolicy;
 	readonly accounts: Accounts;
 	readonly participation: Participation;
 	readonly room: Room;
@@ -90,7 +93,9 @@ export class App {
 		this.consents = new ConsentRepository(this.db);
 		this.store = new SqliteDocumentStore(this.db);
 		this.users = new UserRepository(this.db);
-		this.auth = createAuth(this.db);
+		this.auth = createAuth(this.db, config.sessionLifetimeSeconds);
+		this.connections = new LiveConnections((sessionId) => sessionExpiry(this.db, sessionId));
+		this.origins = new OriginPolicy(config);
 		this.audit = new AuditLog(this.db);
 		this.policy = new Policy(this.meetings, this.participants);
 		this.accounts = new Accounts({
@@ -148,9 +153,14 @@ export class App {
 				answerBurstBytes: config.rateAnswerBurstBytes,
 				maxQueuedBytes: Math.max(4 * config.maxMessageBytes, 4 * 1024 * 1024)
 			},
-			authorize: (meetingId, request) => this.#authorizeYjs(meetingId, request.headers.cookie),
-			onOpen: (connection) =>
-				this.connections.add(connection, { participantId: connection.identity.participantId, userId: connection.identity.userId }),
+			authorize: (meetingId, request) =>
+				this.origins.allows(request.headers.origin, request.headers.host)
+					? this.#authorizeYjs(meetingId, request.headers.cookie)
+					: Promise.resolve({ ok: false, code: CloseCode.Forbidden }),
+			onOpen: (connection) => {
+				const { participantId, userId, sessionId } = connection.identity;
+				return this.connections.add(connection, { participantId, userId, sessionId });
+			},
 			onConnectionCountChange: (n) => metrics.openConnections.set({ channel: 'yjs' }, n)
 		});
 		this.room = new Room(this.db, this.policy, (meetingId) => this.#broadcastRoomState(meetingId));
@@ -196,6 +206,7 @@ export class App {
 			room: this.room,
 			decisions: (meetingId) => this.decisions(meetingId),
 			principalOf: (cookieHeader) => this.principalOf(cookieHeader),
+			origins: this.origins,
 			access: (principal, meetingId) => this.policy.meeting(principal, meetingId),
 			documentSnapshot: async (meetingId) => {
 				const live = this.documents.get(meetingId);
@@ -235,7 +246,8 @@ export class App {
 				// opened before closing and after it alike: a closed document stores and relays no update
 				// (LiveDocument.markClosed, `isClosed` on load). Awareness (presence) still flows, so a
 				// quiet closed room does not look lost to the stock provider's 30 s message timeout.
-				canWrite: canEdit
+				canWrite: canEdit,
+				sessionId: principal.kind === 'anonymous' ? null : principal.sessionId
 			}
 		};
 	}
@@ -256,6 +268,8 @@ export class App {
 		for (const id of this.participants.revokedSince(since)) {
 			this.connections.closeParticipant(id, CloseCode.Forbidden, 'access revoked');
 		}
+		// A session that expires while its connections are open ends them within this sweep's interval.
+		this.connections.closeExpired();
 	}
 
 	/**
@@ -327,6 +341,13 @@ export class App {
 	 */
 	handleRequest = (req: IncomingMessage, res: ServerResponse, next: Next): void => {
 		const path = pathOf(req);
+		// Every state-changing request, whatever its content type, before anything reads it
+		// (server/origins.ts; SvelteKit's own check covers form content types only).
+		if (isStateChanging(req.method) && !this.origins.allows(req.headers.origin, req.headers.host)) {
+			res.writeHead(403, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+			res.end(JSON.stringify(foreignOriginError));
+			return;
+		}
 		if (path.startsWith('/socket.io/')) {
 			this.#engine.handleRequest(req, res);
 		} else if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
