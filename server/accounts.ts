@@ -91,6 +91,8 @@ export class Accounts {
 	async signOut(principal: Principal): Promise<void> {
 		if (principal.kind === 'anonymous') return;
 		await this.#auth.invalidateSession(principal.sessionId);
+		// Its live Yjs and socket.io connections end too (issue 20, item 5); the account's other sessions stay.
+		this.#connections.closeSession(principal.sessionId, CloseCode.SessionEnded, 'signed out');
 		this.#audit.record('sign_out', {
 			actor: principal,
 			meetingId: principal.kind === 'guest' ? principal.meetingId : null

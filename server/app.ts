@@ -9,8 +9,9 @@ import { createLogger, type Logger } from './log.js';
 import { Accounts } from './accounts.js';
 import { AuditLog } from './audit.js';
 import { AuditTrail } from './audit-trail.js';
-import { createAuth, principalFor, sessionIdFromCookieHeader, type Auth } from './auth.js';
+import { createAuth, principalFor, sessionExpiry, sessionIdFromCookieHeader, type Auth } from './auth.js';
 import { LiveConnections } from './connections.js';
+import { foreignOriginError, isStateChanging, OriginPolicy } from './origins.js';
 import { ConsentRepository, Consents } from './consents.js';
 import { InviteRepository } from './invites.js';
 import { MeetingRepository } from './meetings.js';
@@ -58,7 +59,9 @@ export class App {
 	 */
 	readonly #yjsPrincipals = new WeakMap<PeerIdentity, { principal: Principal; meetingId: string }>();
 	readonly policy: Policy;
-	readonly connections = new LiveConnections();
+	readonly connections: LiveConnections;
+	/** Which browser origins may use the app (issue 20, item 3). */
+	readonly origins: OriginPolicy;
 	readonly accounts: Accounts;
 	readonly participation: Participation;
 	readonly room: Room;
@@ -100,7 +103,9 @@ export class App {
 		this.consents = new ConsentRepository(this.db);
 		this.store = new SqliteDocumentStore(this.db);
 		this.users = new UserRepository(this.db);
-		this.auth = createAuth(this.db);
+		this.auth = createAuth(this.db, config.sessionLifetimeSeconds);
+		this.connections = new LiveConnections((sessionId) => sessionExpiry(this.db, sessionId));
+		this.origins = new OriginPolicy(config);
 		this.audit = new AuditLog(this.db);
 		this.policy = new Policy(this.meetings, this.participants);
 		this.accounts = new Accounts({
@@ -158,12 +163,15 @@ export class App {
 				answerBurstBytes: config.rateAnswerBurstBytes,
 				maxQueuedBytes: Math.max(4 * config.maxMessageBytes, 4 * 1024 * 1024)
 			},
-			authorize: (meetingId, request) => this.#authorizeYjs(meetingId, request.headers.cookie),
+			authorize: (meetingId, request) =>
+				this.origins.allows(request.headers.origin, request.headers.host)
+					? this.#authorizeYjs(meetingId, request.headers.cookie)
+					: Promise.resolve({ ok: false, code: CloseCode.Forbidden }),
 			onOpen: (connection) => {
-				const unregister = this.connections.add(connection, { participantId: connection.identity.participantId, userId: connection.identity.userId });
+				const { participantId, userId, sessionId } = connection.identity;
+				const unregister = this.connections.add(connection, { participantId, userId, sessionId });
 				const opened = this.#yjsPrincipals.get(connection.identity);
 				if (!opened) return unregister;
-				const { participantId } = connection.identity;
 				this.trail.recordConnection('joined', opened.principal, opened.meetingId, 'yjs', participantId);
 				return () => {
 					unregister();
@@ -226,6 +234,7 @@ export class App {
 			room: this.room,
 			decisions: (meetingId) => this.decisions(meetingId),
 			principalOf: (cookieHeader) => this.principalOf(cookieHeader),
+			origins: this.origins,
 			access: (principal, meetingId) => this.policy.meeting(principal, meetingId),
 			onJoin: (principal, meetingId, participantId) => this.trail.recordConnection('joined', principal, meetingId, 'socket.io', participantId),
 			onLeave: (principal, meetingId, participantId) => this.trail.recordConnection('left', principal, meetingId, 'socket.io', participantId),
@@ -267,7 +276,8 @@ export class App {
 			// opened before closing and after it alike: a closed document stores and relays no update
 			// (LiveDocument.markClosed, `isClosed` on load). Awareness (presence) still flows, so a
 			// quiet closed room does not look lost to the stock provider's 30 s message timeout.
-			canWrite: canEdit
+			canWrite: canEdit,
+			sessionId: principal.kind === 'anonymous' ? null : principal.sessionId
 		};
 		this.#yjsPrincipals.set(identity, { principal, meetingId });
 		return { ok: true, identity };
@@ -289,6 +299,8 @@ export class App {
 		for (const id of this.participants.revokedSince(since)) {
 			this.connections.closeParticipant(id, CloseCode.Forbidden, 'access revoked');
 		}
+		// A session that expires while its connections are open ends them within this sweep's interval.
+		this.connections.closeExpired();
 	}
 
 	/**
@@ -374,6 +386,13 @@ export class App {
 	 */
 	handleRequest = (req: IncomingMessage, res: ServerResponse, next: Next): void => {
 		const path = pathOf(req);
+		// Every state-changing request, whatever its content type, before anything reads it
+		// (server/origins.ts; SvelteKit's own check covers form content types only).
+		if (isStateChanging(req.method) && !this.origins.allows(req.headers.origin, req.headers.host)) {
+			res.writeHead(403, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+			res.end(JSON.stringify(foreignOriginError));
+			return;
+		}
 		if (path.startsWith('/socket.io/')) {
 			this.#engine.handleRequest(req, res);
 		} else if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {

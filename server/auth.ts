@@ -128,13 +128,24 @@ export const sessionCookieName = 'verkosto_session';
 
 export type Auth = Lucia<Record<never, never>, PrincipalAttributes>;
 
-export function createAuth(db: Db): Auth {
+/** `lifetimeSeconds`: SESSION_LIFETIME_SECONDS (a working day by default); Lucia extends a session used in its second half. */
+export function createAuth(db: Db, lifetimeSeconds = 12 * 60 * 60): Auth {
 	return new Lucia(new SqliteSessionAdapter(db), {
-		// A working day; Lucia extends a session when it is used in its second half.
-		sessionExpiresIn: new TimeSpan(12, 'h'),
+		sessionExpiresIn: new TimeSpan(lifetimeSeconds, 's'),
 		sessionCookie: { name: sessionCookieName, attributes: { sameSite: 'lax' } },
 		getUserAttributes: (attributes) => attributes
 	});
+}
+
+/**
+ * When a session expires now (ms since the epoch), or null when it no longer exists. Read without
+ * validating it: a live connection's check must not extend the session as an HTTP request does.
+ */
+export function sessionExpiry(db: Db, sessionId: string): number | null {
+	const row = db
+		.prepare<[string], { expires_at: number }>('SELECT expires_at FROM sessions WHERE id = ?')
+		.get(storedSessionId(sessionId));
+	return row?.expires_at ?? null;
 }
 
 export const guestUserId = (participantId: string) => `${guestPrefix}${participantId}`;

@@ -57,6 +57,15 @@ export interface Config {
 	 */
 	auditRetentionDays: number;
 	logLevel: string;
+	/**
+	 * The app's public origin (`ORIGIN`, also read by adapter-node), or null: then a request's own
+	 * `Host` is its origin. Browser requests from any other origin are refused (server/origins.ts).
+	 */
+	origin: string | null;
+	/** Further origins whose pages may use the app (`ALLOWED_ORIGINS`, comma-separated); usually none. */
+	allowedOrigins: string[];
+	/** How long a session lasts without use; one used in its second half is extended (server/auth.ts). */
+	sessionLifetimeSeconds: number;
 }
 
 const defaults: Config = {
@@ -87,8 +96,26 @@ const defaults: Config = {
 	auditRetentionDays: 4383,
 	signInLimitPerAddress: 20,
 	inviteLimitPerAddress: 30,
-	logLevel: 'info'
+	logLevel: 'info',
+	origin: null,
+	allowedOrigins: [],
+	// A working day.
+	sessionLifetimeSeconds: 12 * 60 * 60
 };
+
+/** An origin as browsers send it (`https://host[:port]`); anything else is a configuration error. */
+function originOf(name: string, raw: string): string {
+	let url: URL;
+	try {
+		url = new URL(raw);
+	} catch {
+		throw new Error(`${name} must be an origin such as https://verkosto.example.fi, got ${JSON.stringify(raw)}`);
+	}
+	if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin === 'null') {
+		throw new Error(`${name} must be an http or https origin, got ${JSON.stringify(raw)}`);
+	}
+	return url.origin;
+}
 
 export function configFrom(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
 	const int = (name: string, fallback: number) => {
@@ -100,7 +127,8 @@ export function configFrom(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
 		}
 		return value;
 	};
-	// 0 would empty the trail at every purge: the client could no longer be told who accessed their data.
+	// 0 would empty the audit trail at every purge (the client could no longer be told who accessed
+	// their data), or end every session at once.
 	const atLeastOne = (name: string, value: number) => {
 		if (value < 1) throw new Error(`${name} must be at least 1, got ${value}`);
 		return value;
@@ -137,6 +165,13 @@ export function configFrom(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
 		signInLimitPerAddress: int('SIGN_IN_LIMIT_PER_ADDRESS', defaults.signInLimitPerAddress),
 		inviteLimitPerAddress: int('INVITE_LIMIT_PER_ADDRESS', defaults.inviteLimitPerAddress),
 		logLevel: env.LOG_LEVEL || defaults.logLevel,
+		origin: env.ORIGIN ? originOf('ORIGIN', env.ORIGIN) : defaults.origin,
+		allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
+			.split(',')
+			.map((entry) => entry.trim())
+			.filter((entry) => entry !== '')
+			.map((entry) => originOf('ALLOWED_ORIGINS', entry)),
+		sessionLifetimeSeconds: atLeastOne('SESSION_LIFETIME_SECONDS', int('SESSION_LIFETIME_SECONDS', defaults.sessionLifetimeSeconds)),
 		...overrides
 	};
 }

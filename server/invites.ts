@@ -22,13 +22,17 @@ export class InviteRepository {
 
 	/**
 	 * Issues a personal invitation: a random token of 256 bits, of which only the hash is stored.
-	 * Earlier invitations of the same participant are revoked, so only the newest link works.
+	 * Earlier invitations of the same participant are revoked, so only the newest link works, and the
+	 * sessions made from them end in the same transaction (issue 20, item 5): a guest's sessions come
+	 * only from invitation links, and a link is replaced because the old one may be in wrong hands.
+	 * The caller closes the participant's live connections.
 	 */
 	issue(participantId: string, ttlMs: number, now = new Date()): { token: string; expiresAt: string } {
 		const token = randomBytes(32).toString('base64url');
 		const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
 		this.#db.transaction(() => {
 			this.revokeFor(participantId, now);
+			this.#db.prepare('DELETE FROM sessions WHERE participant_id = ?').run(participantId);
 			this.#db
 				.prepare('INSERT INTO invites (id, participant_id, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)')
 				.run(randomBytes(12).toString('base64url'), participantId, hashToken(token), expiresAt, now.toISOString());

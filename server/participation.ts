@@ -155,13 +155,17 @@ export class Participation {
 		return { participant, invite };
 	}
 
-	/** A new link for a guest participant; the old one stops working. */
+	/**
+	 * A new link for a guest participant; the old one stops working, the sessions made from it end
+	 * (InviteRepository.issue) and their live connections close with 4440.
+	 */
 	reissueInvite(principal: Principal, meetingId: string, participantId: string): { token: string; expiresAt: string } {
 		this.#require(principal, meetingId, 'manageParticipants');
 		const participant = this.#participantOf(meetingId, participantId);
 		if (participant.revoked) throw new DomainError('conflict', 'This participant was removed; add them again instead.');
 		if (participant.userId) throw new DomainError('unprocessable', 'This participant signs in with an account.');
 		const invite = this.#deps.invites.issue(participant.id, this.#options.inviteTtlMs);
+		this.#deps.connections.closeParticipant(participant.id, CloseCode.SessionEnded, 'invitation replaced');
 		this.#deps.audit.record('invite_issued', { actor: principal, meetingId, detail: { participantId, reissued: true } });
 		return invite;
 	}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Server as Engine } from 'engine.io';
 import { Server, type Socket } from 'socket.io';
 import * as v from 'valibot';
@@ -15,6 +16,7 @@ import { meetingIdPattern } from '../../src/lib/protocol/yjs-messages.js';
 import type { Closable, LiveConnections } from '../connections.js';
 import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { OriginPolicy } from '../origins.js';
 import type { AccessVerdict, MeetingAccess, Principal } from '../policy.js';
 import type { Room } from '../room.js';
 import { isStorageFull } from '../db/database.js';
@@ -49,6 +51,8 @@ export interface RealtimeOptions {
 	/** The meeting's decisions (phase, hands, turn, responsible worker…) for the room state. */
 	decisions(meetingId: string): Omit<RoomState, 'meetingId' | 'online'>;
 	principalOf(cookieHeader: string | undefined): Promise<Principal>;
+	/** Browser origins allowed at the handshake (server/origins.ts); none checked when absent. */
+	origins?: OriginPolicy;
 	/** The one Policy's verdict for a principal and a meeting. */
 	access(principal: Principal, meetingId: string): AccessVerdict;
 	/** The server's Yjs snapshot of a loaded document, or null when it is not loaded. */
@@ -77,7 +81,31 @@ export function createRealtime(options: RealtimeOptions): {
 	broadcastState(meetingId: string): void;
 	disconnectMeeting(meetingId: string): void;
 } {
-	const engine = new Engine({ maxHttpBufferSize: 64 * 1024 });
+	// The handshake's principal, resolved once in allowRequest and read by the middleware below.
+	const handshakes = new WeakMap<IncomingMessage, Principal>();
+	const engine = new Engine({
+		maxHttpBufferSize: 64 * 1024,
+		// Refused at the handshake, before any engine.io connection exists: a foreign Origin, and any
+		// request without a valid session (300 anonymous connections stayed open before; issue 20,
+		// item 3). engine.io answers 403 `{"code":4,"message":…}` (polling) or 400 (websocket).
+		allowRequest: (req, callback) => {
+			if (options.origins && !options.origins.allows(req.headers.origin, req.headers.host)) {
+				callback('forbidden origin', false);
+				return;
+			}
+			options.principalOf(req.headers.cookie).then(
+				(principal) => {
+					if (principal.kind === 'anonymous') return callback('unauthenticated', false);
+					handshakes.set(req, principal);
+					callback(null, true);
+				},
+				(error: unknown) => {
+					options.log.error({ err: error }, 'socket.io handshake failed');
+					callback('internal error', false);
+				}
+			);
+		}
+	});
 	const io: RealtimeServer = new Server({ path: '/socket.io', serveClient: false });
 	io.bind(engine);
 
@@ -100,6 +128,12 @@ export function createRealtime(options: RealtimeOptions): {
 	io.use((socket, next) => {
 		socket.data.connectionId = randomUUID();
 		socket.data.participants = new Map();
+		const principal = handshakes.get(socket.request);
+		if (principal) {
+			socket.data.principal = principal;
+			next();
+			return;
+		}
 		options.principalOf(socket.request.headers.cookie).then(
 			(principal) => {
 				socket.data.principal = principal;
@@ -116,13 +150,24 @@ export function createRealtime(options: RealtimeOptions): {
 		const log = options.log.child({ channel: 'socket.io', connectionId: socket.data.connectionId });
 		options.onConnectionCountChange?.(io.sockets.sockets.size);
 		const unregister: Array<() => void> = [];
-		const closable: Closable = { close: () => socket.disconnect(true) };
+		// Says why before it disconnects (engine.io sends what is queued before it closes): the same
+		// codes as the Yjs endpoint, so the page can tell the person to sign in again (docs/api.md).
+		const closable: Closable = {
+			close: (code, reason) => {
+				if (socket.connected) socket.emit('connection:closed', { code, reason });
+				socket.disconnect(true);
+			}
+		};
 		// The principal was resolved once, at the handshake: a socket that has joined no meeting yet
-		// must also close when its account is disabled or its guest revoked, or it could still join
-		// one with the stale principal (tests/integration/access-live.test.ts).
+		// must also close when its account is disabled, its guest revoked or its session ended, or it
+		// could still join one with the stale principal (tests/integration/access-live.test.ts).
 		const { principal } = socket.data;
-		if (principal.kind === 'account') unregister.push(options.connections.add(closable, { userId: principal.userId }));
-		if (principal.kind === 'guest') unregister.push(options.connections.add(closable, { participantId: principal.participantId }));
+		if (principal.kind === 'account') {
+			unregister.push(options.connections.add(closable, { userId: principal.userId, sessionId: principal.sessionId }));
+		}
+		if (principal.kind === 'guest') {
+			unregister.push(options.connections.add(closable, { participantId: principal.participantId, sessionId: principal.sessionId }));
+		}
 
 		// Every event costs a policy check and most a write and a broadcast to the room: a token bucket
 		// per socket. Over it, an event is refused in its ack; a socket that goes on regardless (a

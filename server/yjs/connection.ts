@@ -53,6 +53,8 @@ export interface PeerIdentity {
 	role: string;
 	/** `view` access: the server drops this peer's updates and awareness. */
 	canWrite: boolean;
+	/** The session that opened the connection: its end closes the connection (server/connections.ts). */
+	sessionId?: string | null;
 }
 
 export interface ConnectionOptions {

@@ -255,9 +255,15 @@ describe('cutting off live connections', () => {
 
 	async function expectRefusedAgain(meetingId: string, cookie: string, yjsCode: number, socketCode: string) {
 		expect(await admit(clients, meetingId, cookie)).toEqual({ synced: false, code: yjsCode });
-		const socket = await connectSocket(srv.url, cookie);
-		sockets.push(socket);
-		expect(await socket.emitWithAck('meeting:join', { meetingId })).toMatchObject({ ok: false, error: { code: socketCode } });
+		// Without a valid session socket.io refuses the handshake itself (issue 20, item 3).
+		const socket = await connectSocket(srv.url, cookie).catch(() => null);
+		if (socketCode === 'unauthenticated') {
+			expect(socket).toBeNull();
+			return;
+		}
+		expect(socket).not.toBeNull();
+		sockets.push(socket!);
+		expect(await socket!.emitWithAck('meeting:join', { meetingId })).toMatchObject({ ok: false, error: { code: socketCode } });
 	}
 
 	it('revoking a guest closes its Yjs (4403) and socket.io connections within a second; it cannot reconnect (4401)', async () => {

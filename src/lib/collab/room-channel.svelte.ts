@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Phase, RoomState } from '$lib/protocol/agenda';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '$lib/protocol/events';
+import { CloseCode } from '$lib/protocol/close-codes';
 import { onComeBack } from './come-back';
 
 type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -48,6 +49,10 @@ export class RoomChannel {
 			});
 		});
 		this.#socket.on('disconnect', () => (this.#connected = false));
+		// The server ended this connection for good (session ended, access revoked): do not come back.
+		this.#socket.on('connection:closed', ({ code }) => {
+			this.#refused = code === CloseCode.SessionEnded ? 'session_ended' : 'forbidden';
+		});
 		this.#socket.on('room:state', (state) => {
 			if (state.meetingId === meetingId) this.#state = state;
 		});
@@ -63,7 +68,7 @@ export class RoomChannel {
 		return this.#connected;
 	}
 
-	/** The server's refusal code when joining failed (e.g. `forbidden`). */
+	/** The server's refusal code when joining failed (e.g. `forbidden`), or `session_ended`. */
 	get refused(): string | null {
 		return this.#refused;
 	}

@@ -18,10 +18,18 @@ export const CloseCode = {
 	MalformedMessage: 4400,
 	/** No valid session. */
 	Unauthenticated: 4401,
-	/** A session, but no access to this meeting (or access was revoked). */
+	/**
+	 * A session, but no access to this meeting (or access was revoked, or the account disabled); or a
+	 * browser request from an origin other than the app's own (server/origins.ts).
+	 */
 	Forbidden: 4403,
 	/** No meeting with this id exists. */
 	MeetingNotFound: 4404,
+	/**
+	 * The session that opened this connection ended: signed out, expired, or (a guest's) invitation
+	 * link replaced. Sign in again (or open the newest invitation link). Mirrors IIS's 440 Login Time-out.
+	 */
+	SessionEnded: 4440,
 	/** The update would make the meeting's document larger than `MAX_DOCUMENT_BYTES`. */
 	DocumentTooLarge: 4413,
 	/** A well-formed message of a type this endpoint does not accept. */
@@ -43,7 +51,9 @@ export const permanentCloseCodes: ReadonlySet<number> = new Set([
 	CloseCode.Forbidden,
 	CloseCode.MeetingNotFound,
 	CloseCode.DocumentTooLarge,
-	CloseCode.UnsupportedMessageType
+	CloseCode.UnsupportedMessageType,
+	// Reconnecting with the ended session's cookie is refused with 4401; the person must sign in again.
+	CloseCode.SessionEnded
 ]);
 
 /** The close reason is limited to 123 bytes by RFC 6455; keep reasons short and ASCII. */
@@ -57,6 +67,7 @@ export const closeReasons: Record<CloseCode, string> = {
 	[CloseCode.Forbidden]: 'forbidden',
 	[CloseCode.MeetingNotFound]: 'meeting not found',
 	[CloseCode.UnsupportedMessageType]: 'unsupported message type',
+	[CloseCode.SessionEnded]: 'session ended',
 	[CloseCode.DocumentTooLarge]: 'document too large',
 	[CloseCode.RateLimited]: 'rate limited',
 	[CloseCode.StorageFull]: 'storage full, retry later'

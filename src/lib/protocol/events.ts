@@ -40,6 +40,12 @@ export interface ServerToClientEvents {
 	'meeting:presence': (presence: MeetingPresence) => void;
 	/** The room's whole state, after any change of phase, hands, turn or who is online. */
 	'room:state': (state: RoomState) => void;
+	/**
+	 * Sent just before the server disconnects the socket for good, with the Yjs endpoint's close code
+	 * (docs/close-codes.md): 4440 the session ended (signed out, expired, invitation link replaced),
+	 * 4403 access revoked or account disabled. Do not reconnect; sign in again.
+	 */
+	'connection:closed': (closed: { code: number; reason: string }) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
