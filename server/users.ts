@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
+import {
+	accountNameMaxLength,
+	emailMaxLength,
+	emailPattern,
+	passwordMaxLength,
+	passwordMinLength
+} from '../src/lib/protocol/accounts.js';
 import type { AccountRole } from '../src/lib/protocol/participants.js';
 import type { Db } from './db/database.js';
 
@@ -34,10 +41,8 @@ const toUser = (row: UserRow): User => ({
 /** OWASP's argon2id baseline (19 MiB, 2 iterations, 1 lane). */
 const argon2Options = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
 
-export const passwordMinLength = 12;
-export const passwordMaxLength = 256;
-/** RFC 5321's longest deliverable address (a path of 256 octets less its angle brackets). */
-export const emailMaxLength = 254;
+// The limits are the forms' and the server's alike: written once, in the protocol.
+export { emailMaxLength, passwordMaxLength, passwordMinLength };
 
 export class InputError extends Error {
 	constructor(
@@ -70,10 +75,10 @@ export class UserRepository {
 	async create(input: { email: string; name: string; role: AccountRole; password: string }): Promise<User> {
 		const email = input.email.trim().toLowerCase();
 		const name = input.name.trim();
-		if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > emailMaxLength) {
+		if (!emailPattern.test(email) || email.length > emailMaxLength) {
 			throw new InputError('invalid_email', 'Give a valid email address.');
 		}
-		if (name.length === 0 || name.length > 100) throw new InputError('invalid_name', 'A name needs 1 to 100 characters.');
+		if (name.length === 0 || name.length > accountNameMaxLength) throw new InputError('invalid_name', 'A name needs 1 to 100 characters.');
 		if (input.password.length < passwordMinLength || input.password.length > passwordMaxLength) {
 			throw new InputError('weak_password', `A password needs ${passwordMinLength} to ${passwordMaxLength} characters.`);
 		}

@@ -3,16 +3,16 @@ import type { IncomingMessage } from 'node:http';
 import { Server as Engine } from 'engine.io';
 import { Server, type Socket } from 'socket.io';
 import * as v from 'valibot';
-import { phases, type RoomState } from '../../src/lib/protocol/agenda.js';
-import type {
-	Ack,
-	ClientToServerEvents,
-	InterServerEvents,
-	MeetingPresence,
-	ServerToClientEvents,
-	SocketData
+import type { RoomState } from '../../src/lib/protocol/agenda.js';
+import {
+	eventPayloads,
+	type Ack,
+	type ClientToServerEvents,
+	type InterServerEvents,
+	type MeetingPresence,
+	type ServerToClientEvents,
+	type SocketData
 } from '../../src/lib/protocol/events.js';
-import { meetingIdPattern } from '../../src/lib/protocol/yjs-messages.js';
 import type { Closable, LiveConnections } from '../connections.js';
 import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -25,16 +25,6 @@ import { TokenBucket } from '../rate-limit.js';
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-const meetingId = v.pipe(v.string(), v.maxLength(64), v.regex(meetingIdPattern));
-const participantId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
-const schemas = {
-	join: v.object({ meetingId }),
-	phase: v.object({ meetingId, phase: v.picklist(phases) }),
-	hand: v.object({ meetingId, raised: v.boolean() }),
-	lowerHand: v.object({ meetingId, participantId }),
-	turn: v.object({ meetingId, participantId: v.nullable(participantId) }),
-	meeting: v.object({ meetingId })
-};
 
 const roomOf = (id: string) => `meeting:${id}`;
 
@@ -240,7 +230,7 @@ export function createRealtime(options: RealtimeOptions): {
 
 		socket.on('meeting:join', (payload, ack) => {
 			if (typeof ack !== 'function') return;
-			const parsed = v.safeParse(schemas.join, payload);
+			const parsed = v.safeParse(eventPayloads['meeting:join'], payload);
 			if (!parsed.success) {
 				ack({ ok: false, error: { code: 'invalid_payload', message: 'meetingId must be a meeting id' } });
 				return;
@@ -265,7 +255,7 @@ export function createRealtime(options: RealtimeOptions): {
 		});
 
 		socket.on('meeting:leave', (payload) => {
-			const parsed = v.safeParse(schemas.join, payload);
+			const parsed = v.safeParse(eventPayloads['meeting:leave'], payload);
 			if (!parsed.success || !socket.data.participants.has(parsed.output.meetingId)) return;
 			const id = parsed.output.meetingId;
 			options.onLeave?.(socket.data.principal, id, socket.data.participants.get(id)!);
@@ -276,11 +266,11 @@ export function createRealtime(options: RealtimeOptions): {
 		});
 
 		socket.on('room:phase', (payload, ack) => {
-			const call = authorized(schemas.phase, payload, ack);
+			const call = authorized(eventPayloads['room:phase'], payload, ack);
 			if (call) decide(call.reply, () => options.room.setPhase(call.access, call.input.phase));
 		});
 		socket.on('room:hand', (payload, ack) => {
-			const call = authorized(schemas.hand, payload, ack);
+			const call = authorized(eventPayloads['room:hand'], payload, ack);
 			if (call) {
 				decide(call.reply, () =>
 					call.input.raised ? options.room.raiseHand(call.access) : options.room.lowerHand(call.access)
@@ -288,19 +278,19 @@ export function createRealtime(options: RealtimeOptions): {
 			}
 		});
 		socket.on('room:lower-hand', (payload, ack) => {
-			const call = authorized(schemas.lowerHand, payload, ack);
+			const call = authorized(eventPayloads['room:lower-hand'], payload, ack);
 			if (call) decide(call.reply, () => options.room.lowerHand(call.access, call.input.participantId));
 		});
 		socket.on('room:turn', (payload, ack) => {
-			const call = authorized(schemas.turn, payload, ack);
+			const call = authorized(eventPayloads['room:turn'], payload, ack);
 			if (call) decide(call.reply, () => options.room.giveTurn(call.access, call.input.participantId));
 		});
 		socket.on('room:clear-hands', (payload, ack) => {
-			const call = authorized(schemas.meeting, payload, ack);
+			const call = authorized(eventPayloads['room:clear-hands'], payload, ack);
 			if (call) decide(call.reply, () => options.room.clearHands(call.access));
 		});
 		socket.on('doc:snapshot', (payload, ack) => {
-			const call = authorized(schemas.meeting, payload, ack);
+			const call = authorized(eventPayloads['doc:snapshot'], payload, ack);
 			if (!call) return;
 			options.documentSnapshot(call.input.meetingId).then(
 				(snapshot) => {

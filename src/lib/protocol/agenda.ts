@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import type { ConsentScope } from './participants';
 
 /**
@@ -57,4 +58,32 @@ export interface RoomState {
 	 * for the coordinator to confirm. Not a decision: `responsible` stays null until confirmed.
 	 */
 	responsibleProposal?: { participantId: string; contact: string } | null;
+}
+
+/**
+ * `PUT /api/meetings/:id/phase` → 200 `{phase}`. Only bounded here: the room (server/room.ts) checks
+ * the phase against `phases` and answers an unknown one with 400 `invalid`.
+ */
+export const PhaseChange = v.object({ phase: v.pipe(v.string(), v.maxLength(64)) });
+export type PhaseChange = v.InferInput<typeof PhaseChange>;
+
+/**
+ * `PUT /api/meetings/:id/responsible`: bounded here, judged by server/follow-up.ts, which answers 422
+ * with an issue per refused field (an unknown participant, a date outside the follow-up window…).
+ */
+export const ResponsibleChange = v.object({
+	participantId: v.pipe(v.string(), v.maxLength(64)),
+	followUpDate: v.pipe(v.string(), v.maxLength(10)),
+	followUpMode: v.pipe(v.string(), v.maxLength(10)),
+	contact: v.pipe(v.string(), v.maxLength(500))
+});
+export type ResponsibleChange = v.InferInput<typeof ResponsibleChange>;
+
+/**
+ * `PUT /api/meetings/:id/work-ability` `{score}` → 200 `{score}`: any JSON value reaches
+ * server/follow-up.ts, which accepts a whole number 0–10 and answers anything else with 422.
+ */
+export const WorkAbilityChange = v.object({ score: v.unknown() });
+export interface WorkAbilityChange {
+	score: number;
 }

@@ -11,3 +11,6 @@ export const CatalogueBody = v.object({
 	descriptionFi: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(1000)), ''),
 	descriptionSv: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(1000)), '')
 });
+
+/** `GET /api/catalogue` → `{ services }`: each entry as saved, with its id. */
+export type CatalogueEntry = v.InferOutput<typeof CatalogueBody> & { id: string };

@@ -65,3 +65,24 @@ export interface HistoryEntry {
 	hash: string | null;
 	accessible: boolean;
 }
+
+/** `POST /api/meetings/:id/evaluation`: one goal's rating on one side, or the answer to "Was I heard?". */
+export const EvaluationInput = v.union([
+	v.object({ goalId: v.pipe(v.string(), v.maxLength(64)), rater: v.picklist(['client', 'worker']), rating: v.number() }),
+	v.object({ heard: v.picklist(heardAnswers) })
+]);
+export type EvaluationInput = v.InferInput<typeof EvaluationInput>;
+
+/** `POST /api/meetings/:id/follow-up`: the next meeting of the service path, from this closed one's plan. */
+export const FollowUpRequest = v.object({
+	kind: v.optional(v.picklist(['follow_up', 'closing']), 'follow_up'),
+	title: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)),
+	scheduledAt: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(40), v.isoTimestamp())), null)
+});
+export type FollowUpRequest = v.InferInput<typeof FollowUpRequest>;
+
+/** `POST /api/meetings/:id/follow-up` → 201: the new meeting, and each participant's new invitation. */
+export interface FollowUpStarted {
+	id: string;
+	invites: Array<{ participantId: string; inviteUrl: string; expiresAt: string }>;
+}

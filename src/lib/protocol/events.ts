@@ -1,9 +1,31 @@
 /**
- * The socket.io event maps, written once for both ends of the wire (STYLE.md habit 3).
- * The server validates every inbound payload; these types only describe the shape.
+ * The socket.io event maps, written once for both ends of the wire (STYLE.md habit 3): each
+ * client-to-server payload is a valibot schema (`eventPayloads`) that the server parses before it
+ * acts, and the event map's payload types are inferred from the same schemas, so the two cannot drift.
  * A public contract (docs/api.md): add events and fields, never rename.
  */
-import type { Phase, RoomState } from './agenda';
+import * as v from 'valibot';
+import { phases, type RoomState } from './agenda.js';
+import { meetingIdPattern } from './yjs-messages.js';
+
+const meetingId = v.pipe(v.string(), v.maxLength(64), v.regex(meetingIdPattern));
+const participantId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+const meeting = v.object({ meetingId });
+
+/** What each client-to-server event carries; the server refuses anything else with `invalid_payload`. */
+export const eventPayloads = {
+	'meeting:join': meeting,
+	'meeting:leave': meeting,
+	'room:phase': v.object({ meetingId, phase: v.picklist(phases) }),
+	'room:hand': v.object({ meetingId, raised: v.boolean() }),
+	'room:lower-hand': v.object({ meetingId, participantId }),
+	'room:turn': v.object({ meetingId, participantId: v.nullable(participantId) }),
+	'room:clear-hands': meeting,
+	'doc:snapshot': meeting
+} as const;
+
+/** The payload a client sends with an event (what the schema accepts). */
+export type EventPayload<E extends keyof typeof eventPayloads> = v.InferInput<(typeof eventPayloads)[E]>;
 
 /** Acknowledgement of a client request: either ok, or an error with a code and a message. */
 export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
@@ -18,22 +40,22 @@ type Reply<T = object> = (result: Ack<T>) => void;
 
 export interface ClientToServerEvents {
 	/** Join the live channel of a meeting; the answer carries the room's whole state. */
-	'meeting:join': (payload: { meetingId: string }, ack: Reply<{ presence: MeetingPresence; state: RoomState }>) => void;
-	'meeting:leave': (payload: { meetingId: string }) => void;
+	'meeting:join': (payload: EventPayload<'meeting:join'>, ack: Reply<{ presence: MeetingPresence; state: RoomState }>) => void;
+	'meeting:leave': (payload: EventPayload<'meeting:leave'>) => void;
 	/** The coordinator moves the agenda. */
-	'room:phase': (payload: { meetingId: string; phase: Phase }, ack: Reply) => void;
+	'room:phase': (payload: EventPayload<'room:phase'>, ack: Reply) => void;
 	/** Raise or lower your own hand. */
-	'room:hand': (payload: { meetingId: string; raised: boolean }, ack: Reply) => void;
+	'room:hand': (payload: EventPayload<'room:hand'>, ack: Reply) => void;
 	/** The coordinator lowers someone's hand. */
-	'room:lower-hand': (payload: { meetingId: string; participantId: string }, ack: Reply) => void;
+	'room:lower-hand': (payload: EventPayload<'room:lower-hand'>, ack: Reply) => void;
 	/** The coordinator gives the turn (null ends it). */
-	'room:turn': (payload: { meetingId: string; participantId: string | null }, ack: Reply) => void;
-	'room:clear-hands': (payload: { meetingId: string }, ack: Reply) => void;
+	'room:turn': (payload: EventPayload<'room:turn'>, ack: Reply) => void;
+	'room:clear-hands': (payload: EventPayload<'room:clear-hands'>, ack: Reply) => void;
 	/**
 	 * The server's Yjs snapshot (state vector and delete set, `Y.encodeSnapshot`) of the meeting's
 	 * document, so a client can tell which of its changes the server has stored.
 	 */
-	'doc:snapshot': (payload: { meetingId: string }, ack: Reply<{ snapshot: Uint8Array | null }>) => void;
+	'doc:snapshot': (payload: EventPayload<'doc:snapshot'>, ack: Reply<{ snapshot: Uint8Array | null }>) => void;
 }
 
 export interface ServerToClientEvents {

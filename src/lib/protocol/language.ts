@@ -7,5 +7,5 @@ import { locales } from '$lib/paraglide/runtime';
  */
 export const LanguageChoice = v.object({
 	locale: v.picklist(locales),
-	back: v.pipe(v.string(), v.maxLength(2000))
+	back: v.optional(v.pipe(v.string(), v.maxLength(2000)), '')
 });

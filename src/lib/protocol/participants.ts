@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { helsinkiLocalToInstant } from '../time/helsinki.js';
 
 /** Roles of a meeting's participants (GLOSSARY.md). A public contract: extend, never rename. */
 export const participantRoles = [
@@ -68,6 +69,22 @@ export const NewParticipant = v.object({
 });
 export type NewParticipant = v.InferOutput<typeof NewParticipant>;
 
+/** The participants page's form for a guest, invited by a personal link (never an account's id). */
+export const NewGuestForm = v.omit(NewParticipant, ['userId']);
+
+/**
+ * The participants page's form for a professional's account: the name is the account's. A client
+ * joins by invitation, never with an account.
+ */
+export const NewAccountParticipantForm = v.object({
+	...v.omit(NewParticipant, ['name', 'userId']).entries,
+	userId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+	role: v.picklist(
+		participantRoles.filter((role) => role !== 'client'),
+		'invalid_choice'
+	)
+});
+
 /** `POST /api/meetings` */
 export const NewMeeting = v.object({
 	title: required(200),
@@ -86,6 +103,28 @@ export const NewMeeting = v.object({
 });
 export type NewMeeting = v.InferOutput<typeof NewMeeting>;
 
+/**
+ * The new meeting form (`/meetings/new`): the API's fields, except that the browser sends the
+ * wall-clock time the coordinator picked (`YYYY-MM-DDTHH:mm`), which means Helsinki time; it becomes
+ * the instant the API takes ($lib/time/helsinki); a date that does not exist is refused.
+ */
+export const NewMeetingForm = v.object({
+	...NewMeeting.entries,
+	scheduledAt: v.optional(
+		v.union([
+			v.literal(''),
+			v.pipe(
+				v.string(),
+				v.maxLength(40, 'invalid_datetime'),
+				v.transform((local) => helsinkiLocalToInstant(local)?.toISOString() ?? ''),
+				v.minLength(1, 'invalid_datetime')
+			)
+		], 'invalid_datetime'),
+		''
+	),
+	language: v.optional(v.union([v.pipe(v.literal(''), v.transform(() => 'fi' as const)), v.picklist(meetingLanguages)]), 'fi')
+});
+
 /** The shape of every JSON API error (docs/api.md). */
 export interface ApiError {
 	error: {
@@ -100,3 +139,16 @@ export interface ApiError {
 	/** `POST /api/meetings/:id/close`, 409: actions without an owner or a due date, to confirm first. */
 	incompleteActions?: Array<{ id: string; number: number; text: string; missing: string[] }>;
 }
+
+/**
+ * The invitation page's form (`/join/:token`): the name to show and, for the client, the consent
+ * (the ticked organisations; none ticked is an answer too: nothing is shared). A value outside the
+ * list is dropped: a consent never covers more than the client could tick.
+ */
+export const JoinForm = v.object({
+	name: required(100),
+	consent: v.pipe(
+		v.array(v.string()),
+		v.transform((values) => [...new Set(values.filter((value): value is ConsentOrganisation => (consentOrganisations as readonly string[]).includes(value)))])
+	)
+});

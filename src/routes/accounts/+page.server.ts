@@ -1,10 +1,9 @@
 import { error, fail } from '@sveltejs/kit';
 import type { FieldErrors } from '$lib/forms/errors';
-import { accountRoles, type AccountRole } from '$lib/protocol/participants';
-import { field } from '$lib/server/forms';
+import { NewAccount, passwordMinLength } from '$lib/protocol/accounts';
+import { field, parseForm } from '$lib/server/forms';
 import { loadRefusal, signInFirst } from '$lib/server/navigation';
 import { DomainError } from '../../../server/errors.js';
-import { passwordMaxLength, passwordMinLength } from '../../../server/users.js';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Accounts of professionals and coordinators: coordinator accounts manage them. */
@@ -39,20 +38,13 @@ function refused(cause: unknown, url: URL): void {
 export const actions: Actions = {
 	add: async ({ request, locals, url }) => {
 		if (locals.principal.kind === 'anonymous') signInFirst(url);
-		const form = await request.formData();
-		const values = { email: field(form, 'email').trim(), name: field(form, 'name').trim(), role: field(form, 'role') };
+		const parsed = parseForm(NewAccount, await request.formData());
 		// The initial password is never sent back, not even after a refusal.
-		const password = field(form, 'password');
-		const errors: FieldErrors = {};
-		if (!values.email) errors.email = 'required';
-		else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) errors.email = 'invalid_email';
-		if (!values.name) errors.name = 'required';
-		else if (values.name.length > 100) errors.name = 'too_long';
-		if (!(accountRoles as readonly string[]).includes(values.role)) errors.role = 'invalid_choice';
-		if (password.length < passwordMinLength || password.length > passwordMaxLength) errors.password = 'password_length';
-		if (Object.keys(errors).length > 0) return fail(400, { action: 'add' as const, values, errors });
+		const text = (name: string) => String(parsed.input[name] ?? '').trim();
+		const values = { email: text('email'), name: text('name'), role: text('role') };
+		if (!parsed.ok) return fail(400, { action: 'add' as const, values, errors: parsed.errors });
 		try {
-			const user = await locals.app.accounts.add(locals.principal, { ...values, role: values.role as AccountRole, password });
+			const user = await locals.app.accounts.add(locals.principal, parsed.output);
 			return { action: 'add' as const, added: user.name };
 		} catch (cause) {
 			refused(cause, url);

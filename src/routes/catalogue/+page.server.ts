@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import type { FieldErrors } from '$lib/forms/errors';
 import { CatalogueBody } from '$lib/protocol/catalogue';
-import { field, validate } from '$lib/server/forms';
+import { field, parseForm } from '$lib/server/forms';
 import { loadRefusal, signInFirst } from '$lib/server/navigation';
 import { DomainError } from '../../../server/errors.js';
 import type { Actions, PageServerLoad } from './$types';
@@ -44,8 +44,9 @@ function invalid(cause: unknown): FieldErrors | null {
 export const actions: Actions = {
 	add: async ({ request, locals, url }) => {
 		if (locals.principal.kind === 'anonymous') signInFirst(url);
-		const values = read(await request.formData());
-		const checked = validate(CatalogueBody, values);
+		const form = await request.formData();
+		const values = read(form);
+		const checked = parseForm(CatalogueBody, form);
 		if (!checked.ok) return fail(400, { action: 'add' as const, values, errors: checked.errors });
 		try {
 			const entry = locals.app.catalogue.add(locals.principal, checked.output);
@@ -63,7 +64,7 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const id = field(form, 'id');
 		const values = read(form);
-		const checked = validate(CatalogueBody, values);
+		const checked = parseForm(CatalogueBody, form);
 		if (!checked.ok) return fail(400, { action: 'update' as const, id, values, errors: checked.errors });
 		try {
 			const entry = locals.app.catalogue.update(locals.principal, id, checked.output);

@@ -1,8 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
-import * as v from 'valibot';
 import { cookieMaxAge, cookieName } from '$lib/paraglide/runtime';
 import { LanguageChoice } from '$lib/protocol/language';
-import { field } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { safeNext } from '$lib/server/navigation';
 import type { Actions } from './$types';
 
@@ -12,9 +11,8 @@ export const actions: Actions = {
 	 * writes in the browser, then back to the page the person was on (a path on this site only).
 	 */
 	default: async ({ request, cookies, url }) => {
-		const form = await request.formData();
-		const choice = v.safeParse(LanguageChoice, { locale: field(form, 'locale'), back: field(form, 'back') });
-		if (!choice.success) return fail(400, { problem: 'unknown_language' as const });
+		const choice = parseForm(LanguageChoice, await request.formData());
+		if (!choice.ok) return fail(400, { problem: 'unknown_language' as const });
 		cookies.set(cookieName, choice.output.locale, {
 			path: '/',
 			maxAge: cookieMaxAge,

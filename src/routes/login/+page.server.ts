@@ -1,10 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type { FieldErrors } from '$lib/forms/errors';
-import { field, retryAfter } from '$lib/server/forms';
+import { emailMaxLength, SignIn } from '$lib/protocol/accounts';
+import { parseForm, retryAfter } from '$lib/server/forms';
 import { safeNext } from '$lib/server/navigation';
 import { startSession } from '$lib/server/session';
 import { DomainError } from '../../../server/errors.js';
-import { emailMaxLength, passwordMaxLength } from '../../../server/users.js';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -15,17 +14,11 @@ export const load: PageServerLoad = ({ locals, url }) => {
 export const actions: Actions = {
 	// The form posts to its own URL, so `?next=` comes along without a hidden field.
 	default: async ({ request, locals, cookies, url, getClientAddress }) => {
-		const form = await request.formData();
-		const email = field(form, 'email').trim();
-		const password = field(form, 'password');
+		const parsed = parseForm(SignIn, await request.formData());
 		// Never the password, nor an e-mail longer than any address: it is echoed into the page.
-		const values = { email: email.slice(0, emailMaxLength) };
-		const errors: FieldErrors = {};
-		if (!email) errors.email = 'required';
-		else if (email.length > emailMaxLength) errors.email = 'too_long';
-		if (!password) errors.password = 'required';
-		else if (password.length > passwordMaxLength) errors.password = 'too_long';
-		if (errors.email || errors.password) return fail(400, { values, errors });
+		const values = { email: String(parsed.input.email ?? '').trim().slice(0, emailMaxLength) };
+		if (!parsed.ok) return fail(400, { values, errors: parsed.errors });
+		const { email, password } = parsed.output;
 		try {
 			const { sessionId } = await locals.app.accounts.signIn(email, password, getClientAddress());
 			await startSession(locals.app.auth, cookies, url, sessionId);

@@ -1,9 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { FieldErrors } from '$lib/forms/errors';
-import { field } from '$lib/server/forms';
+import { FirstCoordinator, passwordMinLength } from '$lib/protocol/accounts';
+import { parseForm } from '$lib/server/forms';
 import { startSession } from '$lib/server/session';
 import { DomainError } from '../../../server/errors.js';
-import { passwordMaxLength, passwordMinLength } from '../../../server/users.js';
 import type { Actions, PageServerLoad } from './$types';
 
 /** First run (issue #3): only while no account exists, and only the first coordinator. */
@@ -15,19 +15,13 @@ export const load: PageServerLoad = ({ locals }) => {
 export const actions: Actions = {
 	default: async ({ request, locals, cookies, url }) => {
 		if (!locals.app.accounts.setupRequired()) redirect(303, '/login');
-		const form = await request.formData();
-		const values = { email: field(form, 'email').trim(), name: field(form, 'name').trim() };
-		const password = field(form, 'password');
-		const errors: FieldErrors = {};
-		if (!values.email) errors.email = 'required';
-		else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) errors.email = 'invalid_email';
-		if (!values.name) errors.name = 'required';
-		else if (values.name.length > 100) errors.name = 'too_long';
-		if (password.length < passwordMinLength || password.length > passwordMaxLength) errors.password = 'password_length';
-		else if (password !== field(form, 'password_confirm')) errors.password_confirm = 'password_mismatch';
-		if (Object.keys(errors).length > 0) return fail(400, { values, errors });
+		const parsed = parseForm(FirstCoordinator, await request.formData());
+		// The passwords are never echoed back.
+		const values = { email: String(parsed.input.email ?? '').trim(), name: String(parsed.input.name ?? '').trim() };
+		if (!parsed.ok) return fail(400, { values, errors: parsed.errors });
+		const { email, name, password } = parsed.output;
 		try {
-			const { sessionId } = await locals.app.accounts.setup({ ...values, password });
+			const { sessionId } = await locals.app.accounts.setup({ email, name, password });
 			await startSession(locals.app.auth, cookies, url, sessionId);
 		} catch (cause) {
 			// Someone else finished the setup a moment earlier.

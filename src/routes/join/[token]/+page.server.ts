@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { consentOrganisations, type ConsentOrganisation } from '$lib/protocol/participants';
-import { field, retryAfter } from '$lib/server/forms';
+import * as v from 'valibot';
+import { JoinForm } from '$lib/protocol/participants';
+import { parseForm, retryAfter } from '$lib/server/forms';
 import { startSession } from '$lib/server/session';
 import { DomainError } from '../../../../server/errors.js';
 import type { Actions, PageServerLoad } from './$types';
@@ -43,21 +44,19 @@ export const load: PageServerLoad = ({ params, locals, getClientAddress }) => {
 	}
 };
 
-const isConsentOrganisation = (value: unknown): value is ConsentOrganisation =>
-	typeof value === 'string' && (consentOrganisations as readonly string[]).includes(value);
-
 export const actions: Actions = {
 	/**
 	 * Joins: the name to show and, for the client, the consent (the ticked organisations; none ticked
 	 * is an answer too: nothing is shared). Then a guest session bound to this one meeting.
 	 */
 	default: async ({ request, params, locals, cookies, url, getClientAddress }) => {
-		const form = await request.formData();
-		const name = field(form, 'name').trim();
-		const consent = [...new Set(form.getAll('consent').filter(isConsentOrganisation))];
+		const parsed = parseForm(JoinForm, await request.formData());
+		if (!parsed.ok) {
+			const values = { name: String(parsed.input.name ?? '').trim(), consent: v.parse(JoinForm.entries.consent, parsed.input.consent) };
+			return fail(400, { values, errors: parsed.errors });
+		}
+		const { name, consent } = parsed.output;
 		const values = { name, consent };
-		if (!name) return fail(400, { values, errors: { name: 'required' as const } });
-		if (name.length > 100) return fail(400, { values, errors: { name: 'too_long' as const } });
 		let meetingId: string;
 		try {
 			const joined = await locals.app.participation.join(params.token, { name, consent }, getClientAddress());

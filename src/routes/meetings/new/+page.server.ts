@@ -1,10 +1,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import type { FieldErrors } from '$lib/forms/errors';
 import { getLocale } from '$lib/paraglide/runtime';
-import { NewMeeting } from '$lib/protocol/participants';
-import { field, validate } from '$lib/server/forms';
+import { NewMeetingForm } from '$lib/protocol/participants';
+import { parseForm } from '$lib/server/forms';
 import { signInFirst } from '$lib/server/navigation';
-import { helsinkiLocalToInstant } from '$lib/time/helsinki';
 import { DomainError } from '../../../../server/errors.js';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -18,31 +16,17 @@ export const load: PageServerLoad = ({ locals, url }) => {
 export const actions: Actions = {
 	default: async ({ request, locals, url }) => {
 		if (locals.principal.kind === 'anonymous') signInFirst(url);
-		const form = await request.formData();
+		// Only web links become links (the schema's rule): any other failure of one is an invalid URL.
+		const checked = parseForm(NewMeetingForm, await request.formData(), { remoteLink: 'invalid_url' });
+		const text = (name: string) => String(checked.input[name] ?? '');
 		const values = {
-			title: field(form, 'title'),
-			scheduledAt: field(form, 'scheduledAt'),
-			place: field(form, 'place'),
-			remoteLink: field(form, 'remoteLink').trim(),
-			language: field(form, 'language')
+			title: text('title'),
+			scheduledAt: text('scheduledAt'),
+			place: text('place'),
+			remoteLink: text('remoteLink').trim(),
+			language: text('language')
 		};
-		const errors: FieldErrors = {};
-		// The browser sends the wall-clock time the coordinator picked, which means Helsinki time.
-		let scheduledAt = '';
-		if (values.scheduledAt) {
-			const instant = helsinkiLocalToInstant(values.scheduledAt);
-			if (instant) scheduledAt = instant.toISOString();
-			else errors.scheduledAt = 'invalid_datetime';
-		}
-		// Only web links: a `javascript:` or `file:` URL must never become a link in the meeting.
-		if (values.remoteLink && !/^https?:\/\//i.test(values.remoteLink)) errors.remoteLink = 'invalid_url';
-		const checked = validate(
-			NewMeeting,
-			{ ...values, scheduledAt, language: values.language || undefined },
-			{ remoteLink: 'invalid_url', scheduledAt: 'invalid_datetime' }
-		);
-		if (!checked.ok) for (const [name, code] of Object.entries(checked.errors)) errors[name] ??= code;
-		if (!checked.ok || Object.keys(errors).length > 0) return fail(400, { values, errors });
+		if (!checked.ok) return fail(400, { values, errors: checked.errors });
 		let id: string;
 		try {
 			id = locals.app.participation.create(locals.principal, checked.output).id;

@@ -1,8 +1,8 @@
 import { error, fail, type RequestEvent } from '@sveltejs/kit';
 import { renderSVG } from 'uqr';
 import type { FieldErrors } from '$lib/forms/errors';
-import { NewParticipant } from '$lib/protocol/participants';
-import { field, validate } from '$lib/server/forms';
+import { NewAccountParticipantForm, NewGuestForm } from '$lib/protocol/participants';
+import { field, parseForm } from '$lib/server/forms';
 import { loadRefusal, signInFirst } from '$lib/server/navigation';
 import { DomainError } from '../../../../../server/errors.js';
 import type { Principal } from '../../../../../server/policy.js';
@@ -91,7 +91,7 @@ export const actions: Actions = {
 			presence: field(form, 'presence'),
 			access: field(form, 'access')
 		};
-		const checked = validate(NewParticipant, values);
+		const checked = parseForm(NewGuestForm, form);
 		if (!checked.ok) return fail(400, { action: 'add' as const, values, errors: checked.errors });
 		try {
 			const { participant, invite } = event.locals.app.participation.addParticipant(principal, event.params.id, checked.output);
@@ -115,19 +115,15 @@ export const actions: Actions = {
 			presence: field(form, 'presence'),
 			access: field(form, 'access')
 		};
+		const checked = parseForm(NewAccountParticipantForm, form);
+		if (!checked.ok) return fail(400, { action: 'addAccount' as const, values, errors: checked.errors });
 		try {
-			const user = event.locals.app.accounts.list(principal).find((u) => u.id === values.userId && !u.disabled);
+			const user = event.locals.app.accounts.list(principal).find((u) => u.id === checked.output.userId && !u.disabled);
 			if (!user) {
 				const errors: FieldErrors = { userId: 'invalid_choice' };
 				return fail(400, { action: 'addAccount' as const, values, errors });
 			}
-			const checked = validate(NewParticipant, { ...values, name: user.name });
-			// A client joins by invitation, never with an account.
-			if (!checked.ok || values.role === 'client') {
-				const errors: FieldErrors = checked.ok ? { role: 'invalid_choice' } : checked.errors;
-				return fail(400, { action: 'addAccount' as const, values, errors });
-			}
-			event.locals.app.participation.addParticipant(principal, event.params.id, checked.output);
+			event.locals.app.participation.addParticipant(principal, event.params.id, { ...checked.output, name: user.name });
 			return { action: 'addAccount' as const, added: user.name };
 		} catch (cause) {
 			const closed = closedRefusal(cause, 'addAccount' as const);

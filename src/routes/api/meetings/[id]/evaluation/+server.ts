@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import * as v from 'valibot';
+import { EvaluationInput } from '$lib/protocol/closing';
 import { apiError, readJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
@@ -13,15 +13,10 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 	}
 };
 
-const Body = v.union([
-	v.object({ goalId: v.pipe(v.string(), v.maxLength(64)), rater: v.picklist(['client', 'worker']), rating: v.number() }),
-	v.object({ heard: v.picklist(['yes', 'partly', 'no']) })
-]);
-
 /** `POST /api/meetings/:id/evaluation` `{goalId, rater, rating}` or `{heard}` → 200 the evaluation. */
 export const POST: RequestHandler = async ({ params, request, locals }) => {
 	try {
-		const input = await readJson(request, Body);
+		const input = await readJson(request, EvaluationInput);
 		const access = locals.app.participation.access(locals.principal, params.id);
 		if ('heard' in input) locals.app.closing.recordHeard(access, input.heard);
 		else locals.app.closing.rateGoal(access, input.goalId, input.rater, input.rating);

@@ -1,13 +1,7 @@
 import { json } from '@sveltejs/kit';
-import * as v from 'valibot';
+import { FollowUpRequest, type FollowUpStarted } from '$lib/protocol/closing';
 import { apiError, readJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
-
-const Body = v.object({
-	kind: v.optional(v.picklist(['follow_up', 'closing']), 'follow_up'),
-	title: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)),
-	scheduledAt: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(40), v.isoTimestamp())), null)
-});
 
 /**
  * `POST /api/meetings/:id/follow-up` `{kind, title, scheduledAt?}` → 201 `{ id, invites }`: a new
@@ -15,7 +9,7 @@ const Body = v.object({
  */
 export const POST: RequestHandler = async ({ params, request, locals, url }) => {
 	try {
-		const input = await readJson(request, Body);
+		const input = await readJson(request, FollowUpRequest);
 		const access = locals.app.participation.access(locals.principal, params.id);
 		const { meeting, invites } = await locals.app.closing.startNext(access, locals.principal, input);
 		return json(
@@ -26,7 +20,7 @@ export const POST: RequestHandler = async ({ params, request, locals, url }) => 
 					inviteUrl: new URL(`/join/${token}`, url.origin).href,
 					expiresAt
 				}))
-			},
+			} satisfies FollowUpStarted,
 			{ status: 201, headers: { 'cache-control': 'no-store' } }
 		);
 	} catch (cause) {

@@ -1,14 +1,7 @@
 import { json } from '@sveltejs/kit';
-import * as v from 'valibot';
+import { ResponsibleChange } from '$lib/protocol/agenda';
 import { apiError, readJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
-
-const ResponsibleBody = v.object({
-	participantId: v.pipe(v.string(), v.maxLength(64)),
-	followUpDate: v.pipe(v.string(), v.maxLength(10)),
-	followUpMode: v.pipe(v.string(), v.maxLength(10)),
-	contact: v.pipe(v.string(), v.maxLength(500))
-});
 
 /**
  * `PUT /api/meetings/:id/responsible` `{participantId, followUpDate, followUpMode, contact}` → 200
@@ -16,7 +9,7 @@ const ResponsibleBody = v.object({
  */
 export const PUT: RequestHandler = async ({ params, request, locals }) => {
 	try {
-		const input = await readJson(request, ResponsibleBody);
+		const input = await readJson(request, ResponsibleChange);
 		const access = locals.app.participation.access(locals.principal, params.id);
 		return json(locals.app.followUp.set(access, input));
 	} catch (cause) {
