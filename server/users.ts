@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { AccountRole } from '../src/lib/protocol/participants.js';
+import { emailMaxLength, passwordMaxLength, passwordMinLength } from '../src/lib/protocol/account-limits.js';
 import type { Db } from './db/database.js';
 
 export interface User {
@@ -34,10 +35,7 @@ const toUser = (row: UserRow): User => ({
 /** OWASP's argon2id baseline (19 MiB, 2 iterations, 1 lane). */
 const argon2Options = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
 
-export const passwordMinLength = 12;
-export const passwordMaxLength = 256;
-/** RFC 5321's longest deliverable address (a path of 256 octets less its angle brackets). */
-export const emailMaxLength = 254;
+export { emailMaxLength, passwordMaxLength, passwordMinLength };
 
 export class InputError extends Error {
 	constructor(

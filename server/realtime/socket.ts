@@ -13,6 +13,7 @@ import type {
 } from '../../src/lib/protocol/events.js';
 import { meetingIdPattern } from '../../src/lib/protocol/yjs-messages.js';
 import type { Closable, LiveConnections } from '../connections.js';
+import type { AppEvents } from '../events.js';
 import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AccessVerdict, MeetingAccess, Principal } from '../policy.js';
@@ -44,6 +45,8 @@ const refusalMessages = {
 
 export interface RealtimeOptions {
 	log: Logger;
+	/** Listened to: a changed room state is sent to the meeting, a deleted meeting's sockets closed. */
+	events: AppEvents;
 	connections: LiveConnections;
 	room: Room;
 	/** The meeting's decisions (phase, hands, turn, responsible worker…) for the room state. */
@@ -66,12 +69,7 @@ const defaultLimits = { eventsPerSecond: 20, eventBurst: 60 };
  * upgrade routers hand it exactly the traffic under /socket.io/. Who is asking is resolved once, at
  * the handshake, from the session cookie; every meeting event is authorized by the Policy again.
  */
-export function createRealtime(options: RealtimeOptions): {
-	io: RealtimeServer;
-	engine: Engine;
-	broadcastState(meetingId: string): void;
-	disconnectMeeting(meetingId: string): void;
-} {
+export function createRealtime(options: RealtimeOptions): { io: RealtimeServer; engine: Engine } {
 	const engine = new Engine({ maxHttpBufferSize: 64 * 1024 });
 	const io: RealtimeServer = new Server({ path: '/socket.io', serveClient: false });
 	io.bind(engine);
@@ -272,10 +270,8 @@ export function createRealtime(options: RealtimeOptions): {
 		});
 	});
 
-	return {
-		io,
-		engine,
-		broadcastState: (id) => broadcastState(id),
-		disconnectMeeting: (id) => io.in(roomOf(id)).disconnectSockets(true)
-	};
+	options.events.on('room-changed', (id) => broadcastState(id));
+	options.events.on('meeting-deleted', (id) => io.in(roomOf(id)).disconnectSockets(true));
+
+	return { io, engine };
 }

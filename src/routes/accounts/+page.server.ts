@@ -3,8 +3,8 @@ import type { FieldErrors } from '$lib/forms/errors';
 import { accountRoles, type AccountRole } from '$lib/protocol/participants';
 import { field } from '$lib/server/forms';
 import { loadRefusal, signInFirst } from '$lib/server/navigation';
-import { DomainError } from '../../../server/errors.js';
-import { passwordMaxLength, passwordMinLength } from '../../../server/users.js';
+import { isDomainError } from '$lib/server/http';
+import { passwordMaxLength, passwordMinLength } from '$lib/protocol/account-limits';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Accounts of professionals and coordinators: coordinator accounts manage them. */
@@ -31,7 +31,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 /** Refusals both actions share. */
 function refused(cause: unknown, url: URL): void {
-	if (!(cause instanceof DomainError)) throw cause;
+	if (!isDomainError(cause)) throw cause;
 	if (cause.code === 'unauthenticated') signInFirst(url);
 	if (cause.code === 'forbidden') error(403, { message: cause.message });
 }
@@ -56,7 +56,7 @@ export const actions: Actions = {
 			return { action: 'add' as const, added: user.name };
 		} catch (cause) {
 			refused(cause, url);
-			if (cause instanceof DomainError && (cause.code === 'conflict' || cause.code === 'invalid')) {
+			if (isDomainError(cause) && (cause.code === 'conflict' || cause.code === 'invalid')) {
 				const path = cause.detail.issues?.[0]?.path;
 				const error = cause.code === 'conflict' ? 'email_taken' : path === 'password' ? 'password_length' : path === 'name' ? 'required' : 'invalid_email';
 				return fail(cause.status, { action: 'add' as const, values, errors: { [path ?? 'email']: error } as FieldErrors });
@@ -76,7 +76,7 @@ export const actions: Actions = {
 			return { action: 'disable' as const, disabled: user.name };
 		} catch (cause) {
 			refused(cause, url);
-			if (cause instanceof DomainError && cause.code === 'unprocessable') {
+			if (isDomainError(cause) && cause.code === 'unprocessable') {
 				return fail(422, { action: 'disable' as const, problem: 'self' as const });
 			}
 			throw cause;

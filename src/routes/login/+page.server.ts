@@ -3,8 +3,8 @@ import type { FieldErrors } from '$lib/forms/errors';
 import { field, retryAfter } from '$lib/server/forms';
 import { safeNext } from '$lib/server/navigation';
 import { startSession } from '$lib/server/session';
-import { DomainError } from '../../../server/errors.js';
-import { emailMaxLength, passwordMaxLength } from '../../../server/users.js';
+import { isDomainError } from '$lib/server/http';
+import { emailMaxLength, passwordMaxLength } from '$lib/protocol/account-limits';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -30,10 +30,10 @@ export const actions: Actions = {
 			const { sessionId } = await locals.app.accounts.signIn(email, password, getClientAddress());
 			await startSession(locals.app.auth, cookies, url, sessionId);
 		} catch (cause) {
-			if (cause instanceof DomainError && cause.code === 'rate_limited') {
+			if (isDomainError(cause) && cause.code === 'rate_limited') {
 				return fail(429, { values, problem: 'rate_limited' as const, retry: retryAfter(cause) });
 			}
-			if (cause instanceof DomainError && cause.code === 'invalid') {
+			if (isDomainError(cause) && cause.code === 'invalid') {
 				return fail(400, { values, problem: 'wrong_credentials' as const });
 			}
 			throw cause;

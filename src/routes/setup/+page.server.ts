@@ -2,8 +2,8 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { FieldErrors } from '$lib/forms/errors';
 import { field } from '$lib/server/forms';
 import { startSession } from '$lib/server/session';
-import { DomainError } from '../../../server/errors.js';
-import { passwordMaxLength, passwordMinLength } from '../../../server/users.js';
+import { isDomainError } from '$lib/server/http';
+import { passwordMaxLength, passwordMinLength } from '$lib/protocol/account-limits';
 import type { Actions, PageServerLoad } from './$types';
 
 /** First run (issue #3): only while no account exists, and only the first coordinator. */
@@ -31,8 +31,8 @@ export const actions: Actions = {
 			await startSession(locals.app.auth, cookies, url, sessionId);
 		} catch (cause) {
 			// Someone else finished the setup a moment earlier.
-			if (cause instanceof DomainError && cause.code === 'conflict') redirect(303, '/login');
-			if (cause instanceof DomainError && cause.code === 'invalid') {
+			if (isDomainError(cause) && cause.code === 'conflict') redirect(303, '/login');
+			if (isDomainError(cause) && cause.code === 'invalid') {
 				const path = cause.detail.issues?.[0]?.path;
 				const errors: FieldErrors =
 					path === 'password' ? { password: 'password_length' } : path === 'name' ? { name: 'required' } : { email: 'invalid_email' };

@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { consentOrganisations, type ConsentOrganisation } from '$lib/protocol/participants';
 import { field, retryAfter } from '$lib/server/forms';
 import { startSession } from '$lib/server/session';
-import { DomainError } from '../../../../server/errors.js';
+import { isDomainError } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 const refusalReasons = ['unknown', 'expired', 'revoked'] as const;
@@ -12,7 +12,7 @@ const refusalReasons = ['unknown', 'expired', 'revoked'] as const;
  * expired or revoked, 429 too many attempts) and the reason, so the page can say what to do.
  */
 function refuse(cause: unknown): never {
-	if (cause instanceof DomainError) {
+	if (isDomainError(cause)) {
 		if (cause.code === 'rate_limited') {
 			error(429, { message: cause.message, reason: 'rate_limited', retry: retryAfter(cause) });
 		}
@@ -64,7 +64,7 @@ export const actions: Actions = {
 			meetingId = joined.meetingId;
 			await startSession(locals.app.auth, cookies, url, joined.sessionId);
 		} catch (cause) {
-			if (cause instanceof DomainError && cause.code === 'invalid') {
+			if (isDomainError(cause) && cause.code === 'invalid') {
 				return fail(400, { values, errors: { name: 'required' as const } });
 			}
 			refuse(cause);
