@@ -71,8 +71,8 @@ export class App {
 	readonly #yjs: YjsEndpoint;
 	readonly #engine;
 	#closing: Promise<void> | undefined;
-	/** Off the event loop: WAL checkpoints (none for an in-memory database). */
-	readonly #checkpointer: Checkpointer | undefined;
+	/** Off the event loop: WAL checkpoints (none for an in-memory database). Started by `start()`. */
+	#checkpointer: Checkpointer | undefined;
 	/** The daily retention purge and the revocation sweep: set by `start()`, cleared by `close()`. */
 	#timers: NodeJS.Timeout[] = [];
 	#lastSweep = new Date().toISOString();
@@ -82,14 +82,6 @@ export class App {
 		this.log = log;
 		const roomChanged = (meetingId: string) => this.events.emit('room-changed', meetingId);
 		this.db = openDatabase(databasePath(config), { syncMode: config.syncMode });
-		if (config.dataDir !== ':memory:' && config.checkpointIntervalMs > 0) {
-			this.#checkpointer = new Checkpointer(this.db, {
-				file: databasePath(config),
-				syncMode: config.syncMode,
-				intervalMs: config.checkpointIntervalMs,
-				log
-			});
-		}
 		this.meetings = new MeetingRepository(this.db);
 		this.participants = new ParticipantRepository(this.db);
 		this.invites = new InviteRepository(this.db);
@@ -120,6 +112,7 @@ export class App {
 			},
 			{ inviteTtlMs: config.inviteTtlDays * 24 * 60 * 60 * 1000, inviteLimitPerAddress: config.inviteLimitPerAddress }
 		);
+		// Its gauges read the registry when scraped; the registry reports its timings to it as they happen.
 		this.metrics = new Metrics(() => this.documents);
 		const metrics = this.metrics;
 		this.documents = new DocumentRegistry({
@@ -127,7 +120,8 @@ export class App {
 			log,
 			unloadDelayMs: config.unloadDelayMs,
 			compactAfterUpdates: config.compactAfterUpdates,
-			isClosed: (meetingId) => this.closing.isClosed(meetingId),
+			// From the meetings table, not Closing (which is made after the registry it closes documents in).
+			isClosed: (meetingId) => this.meetings.stateOf(meetingId) === 'closed',
 			maxDocumentBytes: config.maxDocumentBytes,
 			hooks: {
 				onStorageWrite: (seconds) => metrics.storageWriteSeconds.observe(seconds),
@@ -218,12 +212,22 @@ export class App {
 	}
 
 	/**
-	 * Starts the background work of a serving process: the revocation sweep (every 500 ms) and the
-	 * daily retention purge. Not in the constructor, so that a short-lived App (the admin command
-	 * line, a test seeding a data folder) runs no timers. Idempotent; `close()` stops them.
+	 * Starts the background work of a serving process: the WAL checkpoint thread, the revocation
+	 * sweep (every 500 ms) and the daily retention purge. Not in the constructor, so that a
+	 * short-lived App (the admin command line, a test seeding a data folder) runs none of it.
+	 * Idempotent; `close()` stops them.
 	 */
 	start(): void {
 		if (this.#timers.length > 0 || this.#closing) return;
+		const { config } = this;
+		if (config.dataDir !== ':memory:' && config.checkpointIntervalMs > 0) {
+			this.#checkpointer = new Checkpointer(this.db, {
+				file: databasePath(config),
+				syncMode: config.syncMode,
+				intervalMs: config.checkpointIntervalMs,
+				log: this.log
+			});
+		}
 		this.#lastSweep = new Date().toISOString();
 		this.#timers = [
 			setInterval(() => {
