@@ -38,7 +38,9 @@ type Next = () => void;
 /**
  * The composition root: one database, one document registry, one socket.io server per process.
  * Production (server/main.ts) and `vite dev` (server/dev-plugin.ts) both build one App and attach it
- * to their HTTP server; SvelteKit reaches the same instance through `src/lib/server/app.ts`.
+ * to their HTTP server; SvelteKit's pages get the same instance on each request's platform
+ * (`src/lib/server/app.ts`). Built in order, starting nothing: `start()` (from `attach()`) starts its
+ * background work, `close()` stops it (docs/architecture.md).
  */
 export class App {
 	readonly config: Config;
