@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './log.js';
 import { Accounts } from './accounts.js';
 import { AuditLog } from './audit.js';
 import { AuditTrail } from './audit-trail.js';
+import { createAppEvents, type AppEvents } from './events.js';
 import { createAuth, principalFor, sessionExpiry, sessionIdFromCookieHeader, type Auth } from './auth.js';
 import { LiveConnections } from './connections.js';
 import { foreignOriginError, isStateChanging, OriginPolicy } from './origins.js';
@@ -24,6 +25,7 @@ import { Retention } from './retention.js';
 import { Catalogue } from './catalogue.js';
 import { FollowUp } from './follow-up.js';
 import { readPlan, type PlanJson } from './plan.js';
+import { exportInput, exportMeeting, organisationExcerpts, plainSummary, type ExportFile, type ExportFormat } from './exports/index.js';
 import type { RoomState } from '../src/lib/protocol/agenda.js';
 import { UserRepository } from './users.js';
 import { Metrics } from './metrics.js';
@@ -39,7 +41,9 @@ type Next = () => void;
 /**
  * The composition root: one database, one document registry, one socket.io server per process.
  * Production (server/main.ts) and `vite dev` (server/dev-plugin.ts) both build one App and attach it
- * to their HTTP server; SvelteKit reaches the same instance through `src/lib/server/app.ts`.
+ * to their HTTP server; SvelteKit's pages get the same instance on each request's platform
+ * (`src/lib/server/app.ts`). Built in order, starting nothing: `start()` (from `attach()`) starts its
+ * background work, `close()` stops it (docs/architecture.md).
  */
 export class App {
 	readonly config: Config;
@@ -74,29 +78,25 @@ export class App {
 	/** Giving and changing the client's consent in a meeting (issue #19). */
 	readonly clientConsent: Consents;
 	readonly store: SqliteDocumentStore;
-	#disconnectMeeting: (meetingId: string) => void = () => {};
-	#broadcastRoomState: (meetingId: string) => void = () => {};
+	/** Made first: the domain emits on it, socket.io listens (server/events.ts). */
+	readonly events: AppEvents = createAppEvents();
 	readonly documents: DocumentRegistry;
 	readonly metrics: Metrics;
 	readonly io: RealtimeServer;
 	readonly #yjs: YjsEndpoint;
 	readonly #engine;
 	#closing: Promise<void> | undefined;
-	/** Off the event loop: WAL checkpoints (none for an in-memory database). */
-	readonly #checkpointer: Checkpointer | undefined;
+	/** Off the event loop: WAL checkpoints (none for an in-memory database). Started by `start()`. */
+	#checkpointer: Checkpointer | undefined;
+	/** The daily retention purge and the revocation sweep: set by `start()`, cleared by `close()`. */
+	#timers: NodeJS.Timeout[] = [];
+	#lastSweep = new Date().toISOString();
 
 	constructor(config: Config, log: Logger = createLogger(config.logLevel)) {
 		this.config = config;
 		this.log = log;
+		const roomChanged = (meetingId: string) => this.events.emit('room-changed', meetingId);
 		this.db = openDatabase(databasePath(config), { syncMode: config.syncMode });
-		if (config.dataDir !== ':memory:' && config.checkpointIntervalMs > 0) {
-			this.#checkpointer = new Checkpointer(this.db, {
-				file: databasePath(config),
-				syncMode: config.syncMode,
-				intervalMs: config.checkpointIntervalMs,
-				log
-			});
-		}
 		this.meetings = new MeetingRepository(this.db);
 		this.participants = new ParticipantRepository(this.db);
 		this.invites = new InviteRepository(this.db);
@@ -129,6 +129,7 @@ export class App {
 			},
 			{ inviteTtlMs: config.inviteTtlDays * 24 * 60 * 60 * 1000, inviteLimitPerAddress: config.inviteLimitPerAddress }
 		);
+		// Its gauges read the registry when scraped; the registry reports its timings to it as they happen.
 		this.metrics = new Metrics(() => this.documents);
 		const metrics = this.metrics;
 		this.documents = new DocumentRegistry({
@@ -136,7 +137,8 @@ export class App {
 			log,
 			unloadDelayMs: config.unloadDelayMs,
 			compactAfterUpdates: config.compactAfterUpdates,
-			isClosed: (meetingId) => this.closing.isClosed(meetingId),
+			// From the meetings table, not Closing (which is made after the registry it closes documents in).
+			isClosed: (meetingId) => this.meetings.stateOf(meetingId) === 'closed',
 			maxDocumentBytes: config.maxDocumentBytes,
 			hooks: {
 				onStorageWrite: (seconds) => metrics.storageWriteSeconds.observe(seconds),
@@ -180,8 +182,8 @@ export class App {
 			},
 			onConnectionCountChange: (n) => metrics.openConnections.set({ channel: 'yjs' }, n)
 		});
-		this.room = new Room(this.db, this.policy, (meetingId) => this.#broadcastRoomState(meetingId), this.audit);
-		this.followUp = new FollowUp(this.db, this.policy, (meetingId) => this.#broadcastRoomState(meetingId), this.audit);
+		this.room = new Room(this.db, this.policy, roomChanged, this.audit);
+		this.followUp = new FollowUp(this.db, this.policy, roomChanged, this.audit);
 		this.catalogue = new Catalogue(this.db);
 		this.closing = new Closing({
 			db: this.db,
@@ -196,8 +198,8 @@ export class App {
 			audit: this.audit,
 			policy: this.policy,
 			inviteTtlMs: config.inviteTtlDays * 24 * 60 * 60 * 1000,
-			onChange: (meetingId) => this.#broadcastRoomState(meetingId),
-			disconnectMeeting: (meetingId) => this.#disconnectMeeting(meetingId),
+			onChange: roomChanged,
+			disconnectMeeting: (meetingId) => this.events.emit('meeting-deleted', meetingId),
 			forgetDeleted: async () => {
 				if (await truncateLog(this.db)) return;
 				log.error('after a deletion the write-ahead log could not be truncated; the deleted content stays in it until the next deletion or shutdown truncates it');
@@ -226,10 +228,11 @@ export class App {
 			policy: this.policy,
 			nameOf: (participantId) => this.participants.get(participantId)?.name ?? null,
 			clientOf: (meetingId) => this.participants.list(meetingId).find((p) => p.role === 'client' && !p.revoked)?.id ?? null,
-			onChange: (meetingId) => this.#broadcastRoomState(meetingId)
+			onChange: roomChanged
 		});
 		const realtime = createRealtime({
 			log,
+			events: this.events,
 			connections: this.connections,
 			room: this.room,
 			decisions: (meetingId) => this.decisions(meetingId),
@@ -250,8 +253,38 @@ export class App {
 		});
 		this.io = realtime.io;
 		this.#engine = realtime.engine;
-		this.#broadcastRoomState = realtime.broadcastState;
-		this.#disconnectMeeting = realtime.disconnectMeeting;
+	}
+
+	/**
+	 * Starts the background work of a serving process: the WAL checkpoint thread, the revocation
+	 * sweep (every 500 ms) and the daily retention purge. Not in the constructor, so that a
+	 * short-lived App (the admin command line, a test seeding a data folder) runs none of it.
+	 * Idempotent; `close()` stops them.
+	 */
+	start(): void {
+		if (this.#timers.length > 0 || this.#closing) return;
+		const { config } = this;
+		if (config.dataDir !== ':memory:' && config.checkpointIntervalMs > 0) {
+			this.#checkpointer = new Checkpointer(this.db, {
+				file: databasePath(config),
+				syncMode: config.syncMode,
+				intervalMs: config.checkpointIntervalMs,
+				log: this.log
+			});
+		}
+		this.#lastSweep = new Date().toISOString();
+		this.#timers = [
+			setInterval(() => {
+				this.purgeExpired().catch((error: unknown) => this.log.error({ err: error }, 'retention purge failed'));
+			}, 24 * 60 * 60 * 1000).unref(),
+			setInterval(() => {
+				try {
+					this.#sweepRevocations();
+				} catch (error) {
+					this.log.error({ err: error }, 'revocation sweep failed');
+				}
+			}, 500).unref()
+		];
 	}
 
 	/** The Yjs upgrade's authorization: the same Policy as every other channel. */
@@ -332,19 +365,6 @@ export class App {
 		return auditEvents;
 	}
 
-	readonly #retention = setInterval(() => {
-		this.purgeExpired().catch((error: unknown) => this.log.error({ err: error }, 'retention purge failed'));
-	}, 24 * 60 * 60 * 1000).unref();
-
-	#lastSweep = new Date().toISOString();
-	readonly #sweeper = setInterval(() => {
-		try {
-			this.#sweepRevocations();
-		} catch (error) {
-			this.log.error({ err: error }, 'revocation sweep failed');
-		}
-	}, 500).unref();
-
 	/** A meeting's decisions as the room shows them: phase, hands, turn, responsible worker, rating. */
 	decisions(meetingId: string): Omit<RoomState, 'meetingId' | 'online'> {
 		return {
@@ -373,6 +393,29 @@ export class App {
 			followUp: this.followUp,
 			consents: this.consents
 		});
+	}
+
+	/**
+	 * One export of a closed plan for a participant, recorded in the audit trail
+	 * (`GET /api/meetings/:id/export.*`, docs/api.md). `locale` asks for another language than the meeting's.
+	 */
+	exportFile(principal: Principal, meetingId: string, format: ExportFormat, locale?: string | null): Promise<ExportFile> {
+		return exportMeeting(this, principal, meetingId, format, locale);
+	}
+
+	/**
+	 * What the summary page of a closed meeting shows in the reader's `locale`: the plan version and
+	 * evaluation (the exports' input), each organisation's excerpt and the plain-language plan.
+	 * The caller has checked access (Participation.view).
+	 */
+	async summary(meetingId: string, locale: string) {
+		const input = await exportInput(this, meetingId, locale);
+		return { input, excerpts: organisationExcerpts(input), plain: plainSummary(input) };
+	}
+
+	/** A page request's session, by the id in its cookie: who is asking, and whether to extend the cookie. */
+	session(sessionId: string | null | undefined): ReturnType<typeof principalFor> {
+		return principalFor(this.auth, sessionId);
 	}
 
 	/** Who is asking, from the session cookie of an HTTP request or upgrade. */
@@ -443,8 +486,12 @@ export class App {
 		return false;
 	};
 
-	/** Attaches the realtime endpoints to an HTTP server whose requests go to `fallback`. */
+	/**
+	 * Attaches the realtime endpoints to the HTTP server that serves this App, and starts its
+	 * background work (`start()`): a serving process is one that attached.
+	 */
 	attach(server: HttpServer, options: { refuseOtherUpgrades: boolean }): void {
+		this.start();
 		// Node closes an idle keep-alive connection after 5 s; a client that reuses it at that moment
 		// (an API client, a proxy with a longer idle timeout) gets ECONNRESET on a request the server
 		// never saw. Idle connections last longer than such clients keep theirs; shutdown still closes them.
@@ -461,8 +508,8 @@ export class App {
 	close(): Promise<void> {
 		this.#closing ??= (async () => {
 			this.log.info('shutting down');
-			clearInterval(this.#sweeper);
-			clearInterval(this.#retention);
+			for (const timer of this.#timers) clearInterval(timer);
+			this.#timers = [];
 			await new Promise<void>((resolve) => this.io.close(() => resolve()));
 			await this.documents.shutdown(CloseCode.GoingAway, 'server shutting down');
 			this.#yjs.close();

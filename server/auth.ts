@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from 'lucia';
 import type { AccountRole } from '../src/lib/protocol/participants.js';
+import { sessionCookieName } from '../src/lib/protocol/session.js';
 import type { Db } from './db/database.js';
 import type { Principal } from './policy.js';
 
@@ -124,7 +125,7 @@ export class SqliteSessionAdapter implements Adapter {
 	}
 }
 
-export const sessionCookieName = 'verkosto_session';
+export { sessionCookieName };
 
 export type Auth = Lucia<Record<never, never>, PrincipalAttributes>;
 

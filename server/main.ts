@@ -1,14 +1,13 @@
 /**
  * The production entry: `npm start` runs its bundle, build/server.js, beside SvelteKit's build/handler.js.
  */
-import { setApp } from '../src/lib/server/app.js';
+import type { AppRequest } from '../src/lib/server/app.js';
 import { App } from './app.js';
 import { configFrom } from './config.js';
 import { createHttpServer, listen, type RequestHandler } from './http-server.js';
 
 const config = configFrom(process.env);
 const app = new App(config);
-setApp(app);
 
 // adapter-node assumes https unless told otherwise, and then refuses every form post made over plain
 // http (its origin check). Without ORIGIN or PROTOCOL_HEADER, this server says what it knows: its
@@ -21,12 +20,13 @@ if (tellProtocol) process.env.PROTOCOL_HEADER = ownProtocolHeader;
 // Imported through a variable so neither esbuild nor svelte-check pulls the SvelteKit build in.
 const handlerPath = './handler.js';
 const { handler: pages } = (await import(/* @vite-ignore */ handlerPath)) as { handler: RequestHandler };
-const handler: RequestHandler = tellProtocol
-	? (req, res, next) => {
-			req.headers[ownProtocolHeader] = 'http';
-			pages(req, res, next);
-		}
-	: pages;
+// adapter-node hands SvelteKit the Node request as `platform.req`: that is how the pages reach this
+// App (src/lib/server/app.ts), with no global between the two bundles.
+const handler: RequestHandler = (req, res, next) => {
+	(req as AppRequest).verkostoApp = app;
+	if (tellProtocol) req.headers[ownProtocolHeader] = 'http';
+	pages(req, res, next);
+};
 
 const server = createHttpServer(app, handler);
 const port = await listen(server, config.port, config.host);

@@ -1,5 +1,6 @@
 import type { App as VerkostoApp } from '../server/app';
 import type { Principal } from '../server/policy';
+import type { AppRequest } from '$lib/server/app';
 
 declare global {
 	namespace App {
@@ -8,6 +9,13 @@ declare global {
 			app: VerkostoApp;
 			/** Who is asking: resolved once per request from the session cookie. */
 			principal: Principal;
+		}
+		/** How a request reaches the App (src/lib/server/app.ts): one of the two, by who serves it. */
+		interface Platform {
+			/** In development: given by the dev plugin (server/dev-plugin.ts). */
+			app?: VerkostoApp;
+			/** In production: adapter-node's Node request, carrying the App server/main.ts put on it. */
+			req?: AppRequest;
 		}
 		interface Error {
 			message: string;

@@ -1,9 +1,8 @@
 import { redirect, type Handle } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { getApp } from '$lib/server/app';
+import { appOf } from '$lib/server/app';
 import { clearSessionCookie, sessionCookieName, setSessionCookie } from '$lib/server/session';
 import { paraglideMiddleware } from '$lib/paraglide/server';
-import { principalFor } from '../server/auth.js';
 import { auditAccess } from '$lib/server/access-audit';
 
 const locale: Handle = ({ event, resolve }) =>
@@ -14,10 +13,10 @@ const locale: Handle = ({ event, resolve }) =>
 
 /** Resolves the session once into `locals.principal`; extends a session used in its second half. */
 const session: Handle = async ({ event, resolve }) => {
-	const app = getApp();
+	const app = appOf(event.platform);
 	event.locals.app = app;
 	const sessionId = event.cookies.get(sessionCookieName);
-	const { principal, fresh, expiresAt } = await principalFor(app.auth, sessionId);
+	const { principal, fresh, expiresAt } = await app.session(sessionId);
 	event.locals.principal = principal;
 	if (sessionId && principal.kind === 'anonymous') clearSessionCookie(event.cookies, event.url);
 	if (fresh && expiresAt && principal.kind !== 'anonymous') {

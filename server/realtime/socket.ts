@@ -14,6 +14,7 @@ import {
 	type SocketData
 } from '../../src/lib/protocol/events.js';
 import type { Closable, LiveConnections } from '../connections.js';
+import type { AppEvents } from '../events.js';
 import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { OriginPolicy } from '../origins.js';
@@ -36,6 +37,8 @@ const refusalMessages = {
 
 export interface RealtimeOptions {
 	log: Logger;
+	/** Listened to: a changed room state is sent to the meeting, a deleted meeting's sockets closed. */
+	events: AppEvents;
 	connections: LiveConnections;
 	room: Room;
 	/** The meeting's decisions (phase, hands, turn, responsible worker…) for the room state. */
@@ -65,12 +68,7 @@ const defaultLimits = { eventsPerSecond: 20, eventBurst: 60 };
  * upgrade routers hand it exactly the traffic under /socket.io/. Who is asking is resolved once, at
  * the handshake, from the session cookie; every meeting event is authorized by the Policy again.
  */
-export function createRealtime(options: RealtimeOptions): {
-	io: RealtimeServer;
-	engine: Engine;
-	broadcastState(meetingId: string): void;
-	disconnectMeeting(meetingId: string): void;
-} {
+export function createRealtime(options: RealtimeOptions): { io: RealtimeServer; engine: Engine } {
 	// The handshake's principal, resolved once in allowRequest and read by the middleware below.
 	const handshakes = new WeakMap<IncomingMessage, Principal>();
 	const engine = new Engine({
@@ -318,10 +316,8 @@ export function createRealtime(options: RealtimeOptions): {
 		});
 	});
 
-	return {
-		io,
-		engine,
-		broadcastState: (id) => broadcastState(id),
-		disconnectMeeting: (id) => io.in(roomOf(id)).disconnectSockets(true)
-	};
+	options.events.on('room-changed', (id) => broadcastState(id));
+	options.events.on('meeting-deleted', (id) => io.in(roomOf(id)).disconnectSockets(true));
+
+	return { io, engine };
 }

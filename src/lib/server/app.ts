@@ -1,20 +1,17 @@
-import type { App } from '../../../server/app.js';
+import type { IncomingMessage } from 'node:http';
+import type { App as VerkostoApp } from '../../../server/app.js';
 
 /**
- * SvelteKit's server code and the composition root are bundled separately (by Vite, and by esbuild
- * or Vite's config loader), so a module-level variable would exist twice. The root registers its one
- * App under a global symbol; hooks.server.ts reads it from there.
+ * How SvelteKit reaches the process's one App: whoever made it hands it to each request's `platform`
+ * (no module variable, no global: the root and SvelteKit's server code are bundled separately, and a
+ * page must not build a second App). In development the dev plugin gives `platform.app`
+ * (server/dev-plugin.ts); in production adapter-node gives `platform.req`, the Node request, on
+ * which server/main.ts has put the App.
  */
-const key = Symbol.for('verkosto.app');
+export type AppRequest = IncomingMessage & { verkostoApp?: VerkostoApp };
 
-type WithApp = typeof globalThis & { [key]?: App };
-
-export function setApp(app: App | undefined): void {
-	(globalThis as WithApp)[key] = app;
-}
-
-export function getApp(): App {
-	const app = (globalThis as WithApp)[key];
+export function appOf(platform: Readonly<App.Platform> | undefined): VerkostoApp {
+	const app = platform?.app ?? platform?.req?.verkostoApp;
 	if (!app) throw new Error('The Verkosto app is not running: start it with `npm start` or `npm run dev`.');
 	return app;
 }

@@ -1,6 +1,6 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { apiError } from '$lib/server/http';
-import { exportMeeting, type ExportFormat } from '../../../server/exports/index.js';
+import type { ExportFormat } from '../../../server/exports/index.js';
 
 /** What a browser does with each format: read a PDF or text in place, save the others. */
 const disposition: Record<ExportFormat, 'inline' | 'attachment'> = {
@@ -19,7 +19,7 @@ const disposition: Record<ExportFormat, 'inline' | 'attachment'> = {
 export async function exportResponse(event: RequestEvent<{ id: string }>, format: ExportFormat): Promise<Response> {
 	try {
 		const { locals, params, url } = event;
-		const file = await exportMeeting(locals.app, locals.principal, params.id, format, url.searchParams.get('lang'));
+		const file = await locals.app.exportFile(locals.principal, params.id, format, url.searchParams.get('lang'));
 		return new Response(typeof file.body === 'string' ? file.body : Buffer.from(file.body), {
 			headers: {
 				...file.headers,

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { FieldError, FieldErrors } from '$lib/forms/errors';
-import type { DomainError } from '../../../server/errors.js';
+import type { DomainError } from '$lib/domain-error';
 
 /** A text field of a submitted form; '' when it is missing (or, oddly, a file). */
 export function field(form: FormData, name: string): string {

@@ -1,11 +1,13 @@
 import { error, fail, json, type ActionFailure } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { ApiError } from '$lib/protocol/participants';
-import { DomainError } from '../../../server/errors.js';
+import { DomainError, isDomainError } from '$lib/domain-error';
+
+export { isDomainError };
 
 /** Turns a DomainError into the JSON API's error shape (docs/api.md); rethrows anything else. */
 export function apiError(cause: unknown): Response {
-	if (cause instanceof DomainError) {
+	if (isDomainError(cause)) {
 		const body: ApiError = {
 			error: {
 				code: cause.code,
@@ -73,7 +75,7 @@ export async function readJson<S extends v.GenericSchema>(request: Request, sche
 
 /** For pages: a DomainError becomes SvelteKit's error page with the right status. */
 export function pageError(cause: unknown): never {
-	if (cause instanceof DomainError) error(cause.status, { message: cause.message });
+	if (isDomainError(cause)) error(cause.status, { message: cause.message });
 	throw cause;
 }
 
@@ -82,7 +84,7 @@ export function actionFailure<T extends Record<string, unknown>>(
 	cause: unknown,
 	values: T
 ): ActionFailure<{ code: string; message: string; reason?: string; retryAfterSeconds?: number; values: T }> {
-	if (cause instanceof DomainError) {
+	if (isDomainError(cause)) {
 		return fail(cause.status, {
 			code: cause.code,
 			message: cause.message,

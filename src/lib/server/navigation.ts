@@ -1,6 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { DomainError } from '../../../server/errors.js';
-import { pageError } from './http';
+import { isDomainError, pageError } from './http';
 
 /** Sends an anonymous visitor to the sign-in page, to come back here afterwards. */
 export function signInFirst(url: URL): never {
@@ -50,6 +49,6 @@ export function safeNext(raw: string | null | undefined, fallback = '/'): string
 
 /** For loads: "sign in first" becomes the sign-in page; any other refusal the error page. */
 export function loadRefusal(cause: unknown, url: URL): never {
-	if (cause instanceof DomainError && cause.code === 'unauthenticated') signInFirst(url);
+	if (isDomainError(cause) && cause.code === 'unauthenticated') signInFirst(url);
 	pageError(cause);
 }

@@ -1,5 +1,6 @@
 import type { Cookies } from '@sveltejs/kit';
-import { sessionCookieName, type Auth } from '../../../server/auth.js';
+import { sessionCookieName } from '$lib/protocol/session';
+import type { Auth } from '../../../server/auth.js';
 
 /** The session cookie: HttpOnly, SameSite=Lax, Secure whenever the page came over https. */
 export function setSessionCookie(cookies: Cookies, url: URL, sessionId: string, expiresAt: Date): void {

@@ -3,7 +3,7 @@ import type { FieldErrors } from '$lib/forms/errors';
 import { NewAccount, passwordMinLength } from '$lib/protocol/accounts';
 import { field, parseForm } from '$lib/server/forms';
 import { loadRefusal, signInFirst } from '$lib/server/navigation';
-import { DomainError } from '../../../server/errors.js';
+import { isDomainError } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Accounts of professionals and coordinators: coordinator accounts manage them. */
@@ -30,7 +30,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 /** Refusals both actions share. */
 function refused(cause: unknown, url: URL): void {
-	if (!(cause instanceof DomainError)) throw cause;
+	if (!isDomainError(cause)) throw cause;
 	if (cause.code === 'unauthenticated') signInFirst(url);
 	if (cause.code === 'forbidden') error(403, { message: cause.message });
 }
@@ -48,7 +48,7 @@ export const actions: Actions = {
 			return { action: 'add' as const, added: user.name };
 		} catch (cause) {
 			refused(cause, url);
-			if (cause instanceof DomainError && (cause.code === 'conflict' || cause.code === 'invalid')) {
+			if (isDomainError(cause) && (cause.code === 'conflict' || cause.code === 'invalid')) {
 				const path = cause.detail.issues?.[0]?.path;
 				const error = cause.code === 'conflict' ? 'email_taken' : path === 'password' ? 'password_length' : path === 'name' ? 'required' : 'invalid_email';
 				return fail(cause.status, { action: 'add' as const, values, errors: { [path ?? 'email']: error } as FieldErrors });
@@ -68,9 +68,8 @@ export const actions: Actions = {
 			return { action: 'disable' as const, disabled: user.name };
 		} catch (cause) {
 			refused(cause, url);
-			if (cause instanceof DomainError && cause.code === 'unprocessable') {
-				const problem = cause.detail.reason === 'last_coordinator' ? ('last_coordinator' as const) : ('self' as const);
-				return fail(422, { action: 'disable' as const, problem });
+			if (isDomainError(cause) && cause.code === 'unprocessable') {
+				return fail(422, { action: 'disable' as const, problem: cause.detail.reason === 'last_coordinator' ? ('last_coordinator' as const) : ('self' as const) });
 			}
 			throw cause;
 		}

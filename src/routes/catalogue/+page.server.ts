@@ -3,7 +3,7 @@ import type { FieldErrors } from '$lib/forms/errors';
 import { CatalogueBody } from '$lib/protocol/catalogue';
 import { field, parseForm } from '$lib/server/forms';
 import { loadRefusal, signInFirst } from '$lib/server/navigation';
-import { DomainError } from '../../../server/errors.js';
+import { isDomainError } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 const fields = ['sector', 'nameFi', 'nameSv', 'provider', 'contact', 'descriptionFi', 'descriptionSv'] as const;
@@ -28,14 +28,14 @@ function read(form: FormData): Values {
 
 /** Refusals every action shares: sign in again, or not a coordinator. */
 function refused(cause: unknown, url: URL): void {
-	if (!(cause instanceof DomainError)) throw cause;
+	if (!isDomainError(cause)) throw cause;
 	if (cause.code === 'unauthenticated') signInFirst(url);
 	if (cause.code === 'forbidden') error(403, { message: cause.message });
 }
 
 /** A refusal of the catalogue's own checks, as field error codes. */
 function invalid(cause: unknown): FieldErrors | null {
-	if (!(cause instanceof DomainError) || cause.code !== 'invalid') return null;
+	if (!isDomainError(cause) || cause.code !== 'invalid') return null;
 	const errors: FieldErrors = {};
 	for (const issue of cause.detail.issues ?? []) errors[issue.path] = issue.path === 'nameFi' ? 'required' : 'invalid_choice';
 	return errors;
@@ -71,7 +71,7 @@ export const actions: Actions = {
 			return { action: 'update' as const, id, done: entry.nameFi };
 		} catch (cause) {
 			refused(cause, url);
-			if (cause instanceof DomainError && cause.code === 'not_found') {
+			if (isDomainError(cause) && cause.code === 'not_found') {
 				return fail(404, { action: 'update' as const, id, problem: 'not_found' as const });
 			}
 			const errors = invalid(cause);
@@ -91,7 +91,7 @@ export const actions: Actions = {
 			return { action: 'remove' as const, done: entry.nameFi };
 		} catch (cause) {
 			refused(cause, url);
-			if (cause instanceof DomainError && cause.code === 'not_found') {
+			if (isDomainError(cause) && cause.code === 'not_found') {
 				return fail(404, { action: 'remove' as const, id, problem: 'not_found' as const });
 			}
 			throw cause;

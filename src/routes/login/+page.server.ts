@@ -3,7 +3,7 @@ import { emailMaxLength, SignIn } from '$lib/protocol/accounts';
 import { parseForm, retryAfter } from '$lib/server/forms';
 import { safeNext } from '$lib/server/navigation';
 import { startSession } from '$lib/server/session';
-import { DomainError } from '../../../server/errors.js';
+import { isDomainError } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -23,10 +23,10 @@ export const actions: Actions = {
 			const { sessionId } = await locals.app.accounts.signIn(email, password, getClientAddress());
 			await startSession(locals.app.auth, cookies, url, sessionId);
 		} catch (cause) {
-			if (cause instanceof DomainError && cause.code === 'rate_limited') {
+			if (isDomainError(cause) && cause.code === 'rate_limited') {
 				return fail(429, { values, problem: 'rate_limited' as const, retry: retryAfter(cause) });
 			}
-			if (cause instanceof DomainError && cause.code === 'invalid') {
+			if (isDomainError(cause) && cause.code === 'invalid') {
 				return fail(400, { values, problem: 'wrong_credentials' as const });
 			}
 			throw cause;

@@ -3,7 +3,7 @@ import type { FieldErrors } from '$lib/forms/errors';
 import { FirstCoordinator, passwordMinLength } from '$lib/protocol/accounts';
 import { parseForm } from '$lib/server/forms';
 import { startSession } from '$lib/server/session';
-import { DomainError } from '../../../server/errors.js';
+import { isDomainError } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 /** First run (issue #3): only while no account exists, and only the first coordinator. */
@@ -25,8 +25,8 @@ export const actions: Actions = {
 			await startSession(locals.app.auth, cookies, url, sessionId);
 		} catch (cause) {
 			// Someone else finished the setup a moment earlier.
-			if (cause instanceof DomainError && cause.code === 'conflict') redirect(303, '/login');
-			if (cause instanceof DomainError && cause.code === 'invalid') {
+			if (isDomainError(cause) && cause.code === 'conflict') redirect(303, '/login');
+			if (isDomainError(cause) && cause.code === 'invalid') {
 				const path = cause.detail.issues?.[0]?.path;
 				const errors: FieldErrors =
 					path === 'password' ? { password: 'password_length' } : path === 'name' ? { name: 'required' } : { email: 'invalid_email' };

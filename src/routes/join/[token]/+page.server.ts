@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { JoinForm } from '$lib/protocol/participants';
 import { parseForm, retryAfter } from '$lib/server/forms';
 import { startSession } from '$lib/server/session';
-import { DomainError } from '../../../../server/errors.js';
+import { isDomainError } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 const refusalReasons = ['unknown', 'expired', 'revoked'] as const;
@@ -13,7 +13,7 @@ const refusalReasons = ['unknown', 'expired', 'revoked'] as const;
  * expired or revoked, 429 too many attempts) and the reason, so the page can say what to do.
  */
 function refuse(cause: unknown): never {
-	if (cause instanceof DomainError) {
+	if (isDomainError(cause)) {
 		if (cause.code === 'rate_limited') {
 			error(429, { message: cause.message, reason: 'rate_limited', retry: retryAfter(cause) });
 		}
@@ -63,7 +63,7 @@ export const actions: Actions = {
 			meetingId = joined.meetingId;
 			await startSession(locals.app.auth, cookies, url, joined.sessionId);
 		} catch (cause) {
-			if (cause instanceof DomainError && cause.code === 'invalid') {
+			if (isDomainError(cause) && cause.code === 'invalid') {
 				return fail(400, { values, errors: { name: 'required' as const } });
 			}
 			refuse(cause);

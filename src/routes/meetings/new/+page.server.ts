@@ -3,7 +3,7 @@ import { getLocale } from '$lib/paraglide/runtime';
 import { NewMeetingForm } from '$lib/protocol/participants';
 import { parseForm } from '$lib/server/forms';
 import { signInFirst } from '$lib/server/navigation';
-import { DomainError } from '../../../../server/errors.js';
+import { isDomainError } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -31,7 +31,7 @@ export const actions: Actions = {
 		try {
 			id = locals.app.participation.create(locals.principal, checked.output).id;
 		} catch (cause) {
-			if (cause instanceof DomainError && cause.code === 'forbidden') error(403, { message: cause.message });
+			if (isDomainError(cause) && cause.code === 'forbidden') error(403, { message: cause.message });
 			throw cause;
 		}
 		redirect(303, `/meetings/${id}/participants`);

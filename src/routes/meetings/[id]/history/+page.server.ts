@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { loadRefusal, signInFirst } from '$lib/server/navigation';
-import { DomainError } from '../../../../../server/errors.js';
+import { isDomainError } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -61,8 +61,8 @@ export const actions: Actions = {
 		try {
 			deleted = await locals.app.retention.deletePath(locals.principal, params.id);
 		} catch (cause) {
-			if (cause instanceof DomainError && cause.code === 'unauthenticated') signInFirst(url);
-			if (cause instanceof DomainError) error(cause.status, { message: cause.message });
+			if (isDomainError(cause) && cause.code === 'unauthenticated') signInFirst(url);
+			if (isDomainError(cause)) error(cause.status, { message: cause.message });
 			throw cause;
 		}
 		redirect(303, `/?pathDeleted=${deleted.length}`);

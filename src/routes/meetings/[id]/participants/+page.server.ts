@@ -4,7 +4,7 @@ import type { FieldErrors } from '$lib/forms/errors';
 import { NewAccountParticipantForm, NewGuestForm } from '$lib/protocol/participants';
 import { field, parseForm } from '$lib/server/forms';
 import { loadRefusal, signInFirst } from '$lib/server/navigation';
-import { DomainError } from '../../../../../server/errors.js';
+import { isDomainError } from '$lib/server/http';
 import type { Principal } from '../../../../../server/policy.js';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -61,14 +61,14 @@ function invitation(url: URL, name: string, invite: { token: string; expiresAt: 
 
 /** Refusals every action shares: sign in again, or no right to manage this meeting. */
 function commonRefusal(cause: unknown, url: URL): void {
-	if (!(cause instanceof DomainError)) throw cause;
+	if (!isDomainError(cause)) throw cause;
 	if (cause.code === 'unauthenticated') signInFirst(url);
 	if (cause.code === 'forbidden') error(403, { message: cause.message });
 }
 
 /** The meeting closed (the Policy's 409): the form says so, as the JSON API does. */
 function closedRefusal<A extends string>(cause: unknown, action: A) {
-	if (cause instanceof DomainError && cause.detail.reason === 'meeting_closed') {
+	if (isDomainError(cause) && cause.detail.reason === 'meeting_closed') {
 		return fail(409, { action, problem: 'meeting_closed' as const, code: cause.code, message: cause.message });
 	}
 	return undefined;
@@ -129,7 +129,7 @@ export const actions: Actions = {
 			const closed = closedRefusal(cause, 'addAccount' as const);
 			if (closed) return closed;
 			commonRefusal(cause, event.url);
-			if (cause instanceof DomainError && cause.code === 'conflict') {
+			if (isDomainError(cause) && cause.code === 'conflict') {
 				return fail(409, { action: 'addAccount' as const, values, problem: 'account_taken' as const });
 			}
 			throw cause;
@@ -150,7 +150,7 @@ export const actions: Actions = {
 			const closed = closedRefusal(cause, 'reissue' as const);
 			if (closed) return closed;
 			commonRefusal(cause, event.url);
-			if (cause instanceof DomainError && (cause.code === 'conflict' || cause.code === 'unprocessable')) {
+			if (isDomainError(cause) && (cause.code === 'conflict' || cause.code === 'unprocessable')) {
 				return fail(cause.status, { action: 'reissue' as const, problem: 'reissue_refused' as const });
 			}
 			throw cause;
@@ -171,7 +171,7 @@ export const actions: Actions = {
 			const closed = closedRefusal(cause, 'revoke' as const);
 			if (closed) return closed;
 			commonRefusal(cause, event.url);
-			if (cause instanceof DomainError && cause.code === 'unprocessable') {
+			if (isDomainError(cause) && cause.code === 'unprocessable') {
 				return fail(422, { action: 'revoke' as const, problem: 'revoke_self' as const });
 			}
 			throw cause;

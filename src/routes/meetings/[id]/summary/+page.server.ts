@@ -3,10 +3,9 @@ import { renderSVG } from 'uqr';
 import type { FieldErrors } from '$lib/forms/errors';
 import { getLocale } from '$lib/paraglide/runtime';
 import { field } from '$lib/server/forms';
+import { isDomainError } from '$lib/server/http';
 import { loadRefusal, signInFirst } from '$lib/server/navigation';
 import { helsinkiLocalToInstant } from '$lib/time/helsinki';
-import { DomainError } from '../../../../../server/errors.js';
-import { exportInput, organisationExcerpts, plainSummary } from '../../../../../server/exports/index.js';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -35,7 +34,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		};
 		if (!closing.isClosed(params.id)) return { ...base, closed: false as const };
 		// The texts in the reader's own language; the exports default to the meeting's.
-		const input = await exportInput(locals.app, params.id, getLocale());
+		const { input, excerpts, plain } = await locals.app.summary(params.id, getLocale());
 		const { version } = input;
 		return {
 			...base,
@@ -49,8 +48,8 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			plan: version.plan,
 			evaluation: input.evaluation,
 			consent: input.consent,
-			excerpts: organisationExcerpts(input),
-			plain: plainSummary(input)
+			excerpts,
+			plain
 		};
 	} catch (cause) {
 		return loadRefusal(cause, url);
@@ -106,7 +105,7 @@ export const actions: Actions = {
 				}
 			};
 		} catch (cause) {
-			if (cause instanceof DomainError) {
+			if (isDomainError(cause)) {
 				if (cause.code === 'unauthenticated') signInFirst(url);
 				if (cause.code === 'forbidden' || cause.code === 'not_found') error(cause.status, { message: cause.message });
 				console.error(`Starting the next meeting after ${params.id} failed`, cause);

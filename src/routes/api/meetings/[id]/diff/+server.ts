@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { DomainError } from '../../../../../../server/errors.js';
+import { DomainError } from '$lib/domain-error';
 import { apiError } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
