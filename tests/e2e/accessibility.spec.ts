@@ -15,7 +15,9 @@ for (const language of locales) {
 	const t = catalogs[language];
 
 	test(`axe: every page and state in ${language}, zero violations`, async ({ browser, world, baseURL }) => {
-		test.setTimeout(180_000);
+		// Every page and state, each compiled on first visit by the dev server, with axe on each: about
+		// two minutes on a quiet machine, three or more beside the build's project on two shared cores.
+		test.setTimeout(360_000);
 		const check = async (page: Page, state: string) => {
 			await expect(page.locator('html')).toHaveAttribute('lang', language);
 			await expectAccessible(page, `${state} (${language})`);

@@ -28,27 +28,13 @@ import {
 	storedRows,
 	withAppOn,
 	type ChildServer,
-	type RealtimeSocket
+	type RealtimeSocket, serverForFile
 } from './support.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-let srv: TestServer;
-const clients = new Clients(() => srv.yjsUrl);
-const sockets: RealtimeSocket[] = [];
-
-beforeAll(async () => {
-	// A long unload delay: the document stays loaded between the steps of a test.
-	srv = await startServer({ unloadDelayMs: 60_000 });
-});
-afterEach(() => {
-	clients.destroyAll();
-	for (const socket of sockets.splice(0)) socket.disconnect();
-});
-afterAll(async () => {
-	await srv?.close();
-	if (srv) removeDir(srv.dataDir);
-});
+const shared = serverForFile({ unloadDelayMs: 60_000 });
+const { clients, sockets } = shared;
 
 async function admitted(meetingId: string, cookie: string, on = clients) {
 	const admission = await admit(on, meetingId, cookie);
@@ -113,8 +99,8 @@ const contentOf = (doc: Y.Doc) => ({ sv: Buffer.from(Y.encodeStateVector(doc)).t
 
 describe('a view participant', () => {
 	it('reads live, but its updates and awareness reach neither another peer nor the disk', async () => {
-		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Verkostotapaaminen: Tapio Närhi');
-		const viewer = await guest(srv.app, meeting.id, coordinator, { role: 'kela', access: 'view', name: names.kela });
+		const { meeting, coordinator } = await meetingWithCoordinator(shared.srv.app, 'Verkostotapaaminen: Tapio Närhi');
+		const viewer = await guest(shared.srv.app, meeting.id, coordinator, { role: 'kela', access: 'view', name: names.kela });
 		const editor = await admitted(meeting.id, coordinator.cookie);
 		clientVoice(editor.doc).insert(0, 'Tapio kertoo: kuntoutus on auttanut.');
 		// A state at clock 0 (the provider's initial `{}`) is not propagated by y-protocols: set one.
@@ -124,8 +110,8 @@ describe('a view participant', () => {
 		const view = await admitted(meeting.id, viewer.cookie);
 		expect(clientVoice(view.doc).toString()).toBe('Tapio kertoo: kuntoutus on auttanut.');
 		const before = {
-			rows: storedRows(srv.app.db, meeting.id),
-			server: contentOf(srv.app.documents.get(meeting.id)!.doc),
+			rows: storedRows(shared.srv.app.db, meeting.id),
+			server: contentOf(shared.srv.app.documents.get(meeting.id)!.doc),
 			editor: contentOf(editor.doc)
 		};
 		expect(before.rows.updates.length).toBeGreaterThan(0);
@@ -136,7 +122,7 @@ describe('a view participant', () => {
 		addGoal(view.doc, { text: 'Väärä tavoite', area: 'work' });
 		view.provider.awareness.setLocalStateField('cursor', { anchor: 3 });
 		// …and a raw client sends a crafted update and awareness on the same session.
-		const raw = await openRaw(`${srv.yjsUrl}/${meeting.id}`, viewer.cookie);
+		const raw = await openRaw(`${shared.srv.yjsUrl}/${meeting.id}`, viewer.cookie);
 		const forged = new Y.Doc();
 		forged.getMap<string>('openQuestions').set('x', 'Kuka päättää? (Åsa)');
 		raw.ws.send(updateFrame(Y.encodeStateAsUpdate(forged)));
@@ -147,13 +133,13 @@ describe('a view participant', () => {
 		await rawHandled(raw);
 		await handled(editor.provider);
 
-		expect(storedRows(srv.app.db, meeting.id)).toEqual(before.rows);
-		expect(contentOf(srv.app.documents.get(meeting.id)!.doc)).toEqual(before.server);
+		expect(storedRows(shared.srv.app.db, meeting.id)).toEqual(before.rows);
+		expect(contentOf(shared.srv.app.documents.get(meeting.id)!.doc)).toEqual(before.server);
 		expect(contentOf(editor.doc)).toEqual(before.editor);
 		const seenByEditor = [...editor.provider.awareness.getStates().keys()];
 		expect(seenByEditor).not.toContain(view.doc.clientID);
 		expect(seenByEditor).not.toContain(forged.clientID);
-		expect([...srv.app.documents.get(meeting.id)!.awareness.getStates().keys()]).not.toContain(view.doc.clientID);
+		expect([...shared.srv.app.documents.get(meeting.id)!.awareness.getStates().keys()]).not.toContain(view.doc.clientID);
 		expect(raw.isClosed()).toBe(false);
 
 		// It still follows the meeting live, and sees who else is here.
@@ -166,9 +152,9 @@ describe('a view participant', () => {
 
 describe('awareness identity is the server’s', () => {
 	it('a forged `user` is replaced by the participant’s record (name, role, participantId)', async () => {
-		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Verkostotapaaminen: Kaisa Mäntylä');
-		const client = await guest(srv.app, meeting.id, coordinator, { role: 'client', name: 'Kaisa Mäntylä' });
-		const coordinatorParticipant = srv.app.participants.forUser(meeting.id, coordinator.userId)!;
+		const { meeting, coordinator } = await meetingWithCoordinator(shared.srv.app, 'Verkostotapaaminen: Kaisa Mäntylä');
+		const client = await guest(shared.srv.app, meeting.id, coordinator, { role: 'client', name: 'Kaisa Mäntylä' });
+		const coordinatorParticipant = shared.srv.app.participants.forUser(meeting.id, coordinator.userId)!;
 		const watcher = await admitted(meeting.id, coordinator.cookie);
 		const forger = await admitted(meeting.id, client.cookie);
 
@@ -189,13 +175,13 @@ describe('awareness identity is the server’s', () => {
 		};
 		expect(watcher.provider.awareness.getStates().get(forger.doc.clientID)?.user).toMatchObject(expectedUser);
 		expect(watcher.provider.awareness.getStates().get(forger.doc.clientID)?.user.color).not.toBe('#000000');
-		expect(srv.app.documents.get(meeting.id)!.awareness.getStates().get(forger.doc.clientID)?.user).toMatchObject(expectedUser);
+		expect(shared.srv.app.documents.get(meeting.id)!.awareness.getStates().get(forger.doc.clientID)?.user).toMatchObject(expectedUser);
 	});
 
 	it('a peer cannot set or remove another peer’s awareness client id', async () => {
-		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Verkostotapaaminen: Leena Österlund');
-		const professional = await account(srv.app, 'professional', 'Mats Åkerblom');
-		srv.app.participation.addParticipant(coordinator.principal, meeting.id, {
+		const { meeting, coordinator } = await meetingWithCoordinator(shared.srv.app, 'Verkostotapaaminen: Leena Österlund');
+		const professional = await account(shared.srv.app, 'professional', 'Mats Åkerblom');
+		shared.srv.app.participation.addParticipant(coordinator.principal, meeting.id, {
 			name: 'Mats Åkerblom',
 			role: 'doctor',
 			organisation: 'Työterveys',
@@ -211,7 +197,7 @@ describe('awareness identity is the server’s', () => {
 		const original = watcher.provider.awareness.getStates().get(victim.doc.clientID);
 		expect(original).toMatchObject({ cursor: { anchor: 7 }, user: { name: names.coordinator } });
 
-		const attacker = await openRaw(`${srv.yjsUrl}/${meeting.id}`, professional.cookie);
+		const attacker = await openRaw(`${shared.srv.yjsUrl}/${meeting.id}`, professional.cookie);
 		const id = victim.doc.clientID;
 		attacker.ws.send(awarenessFrame([id, 1000, { cursor: { anchor: 0 }, user: { name: 'Mats' } }]));
 		attacker.ws.send(awarenessFrame([id, 1001, null]));
@@ -222,7 +208,7 @@ describe('awareness identity is the server’s', () => {
 			.toMatchObject({ name: 'Mats Åkerblom', role: 'doctor' });
 
 		expect(watcher.provider.awareness.getStates().get(id)).toEqual(original);
-		expect(srv.app.documents.get(meeting.id)!.awareness.getStates().get(id)).toEqual(original);
+		expect(shared.srv.app.documents.get(meeting.id)!.awareness.getStates().get(id)).toEqual(original);
 		expect(attacker.isClosed()).toBe(false);
 		attacker.ws.close();
 	});
@@ -230,7 +216,7 @@ describe('awareness identity is the server’s', () => {
 
 describe('cutting off live connections', () => {
 	/** A participant connected on both channels, with the moments their connections close. */
-	async function connectedEverywhere(meetingId: string, cookie: string, base = { yjs: clients, url: () => srv.url }) {
+	async function connectedEverywhere(meetingId: string, cookie: string, base = { yjs: clients, url: () => shared.srv.url }) {
 		const yjs = await admitted(meetingId, cookie, base.yjs);
 		const yjsClosed = closeOf(yjs.provider);
 		const socket = await socketIn(base.url(), meetingId, cookie);
@@ -256,7 +242,7 @@ describe('cutting off live connections', () => {
 	async function expectRefusedAgain(meetingId: string, cookie: string, yjsCode: number, socketCode: string) {
 		expect(await admit(clients, meetingId, cookie)).toEqual({ synced: false, code: yjsCode });
 		// Without a valid session socket.io refuses the handshake itself (issue 20, item 3).
-		const socket = await connectSocket(srv.url, cookie).catch(() => null);
+		const socket = await connectSocket(shared.srv.url, cookie).catch(() => null);
 		if (socketCode === 'unauthenticated') {
 			expect(socket).toBeNull();
 			return;
@@ -267,13 +253,13 @@ describe('cutting off live connections', () => {
 	}
 
 	it('revoking a guest closes its Yjs (4403) and socket.io connections within a second; it cannot reconnect (4401)', async () => {
-		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Verkostotapaaminen: Risto Hämäläinen');
-		const nurse = await guest(srv.app, meeting.id, coordinator, { role: 'nurse', name: names.nurse });
+		const { meeting, coordinator } = await meetingWithCoordinator(shared.srv.app, 'Verkostotapaaminen: Risto Hämäläinen');
+		const nurse = await guest(shared.srv.app, meeting.id, coordinator, { role: 'nurse', name: names.nurse });
 		const others = await connectedEverywhere(meeting.id, coordinator.cookie);
 		const connections = await connectedEverywhere(meeting.id, nurse.cookie);
 
 		const since = performance.now();
-		await srv.app.participation.revoke(coordinator.principal, meeting.id, nurse.participant.id);
+		await shared.srv.app.participation.revoke(coordinator.principal, meeting.id, nurse.participant.id);
 		await expectCutOffWithinASecond(connections, since);
 		// Its session ended with it: back to anonymous.
 		await expectRefusedAgain(meeting.id, nurse.cookie, CloseCode.Unauthenticated, 'unauthenticated');
@@ -283,9 +269,9 @@ describe('cutting off live connections', () => {
 	});
 
 	it('revoking an account’s participation closes its connections within a second; it cannot reconnect (4403)', async () => {
-		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Verkostotapaaminen: Oona Kivistö');
-		const professional = await account(srv.app, 'professional', 'Henrik Lönnqvist');
-		const participant = srv.app.participation.addParticipant(coordinator.principal, meeting.id, {
+		const { meeting, coordinator } = await meetingWithCoordinator(shared.srv.app, 'Verkostotapaaminen: Oona Kivistö');
+		const professional = await account(shared.srv.app, 'professional', 'Henrik Lönnqvist');
+		const participant = shared.srv.app.participation.addParticipant(coordinator.principal, meeting.id, {
 			name: 'Henrik Lönnqvist',
 			role: 'employment',
 			organisation: 'Työllisyyspalvelut',
@@ -296,18 +282,18 @@ describe('cutting off live connections', () => {
 		const connections = await connectedEverywhere(meeting.id, professional.cookie);
 
 		const since = performance.now();
-		await srv.app.participation.revoke(coordinator.principal, meeting.id, participant.id);
+		await shared.srv.app.participation.revoke(coordinator.principal, meeting.id, participant.id);
 		await expectCutOffWithinASecond(connections, since);
 		// The account's session is still good, for its other meetings; this one is closed to it.
 		await expectRefusedAgain(meeting.id, professional.cookie, CloseCode.Forbidden, 'forbidden');
 	});
 
 	it('disabling an account closes all its connections within a second, even a socket not in any meeting yet', async () => {
-		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Verkostotapaaminen: Elli Öhberg');
-		const second = srv.app.participation.create(coordinator.principal, { title: 'Möte: Elli Öhberg', scheduledAt: '', place: '', remoteLink: '', language: 'sv' });
-		const professional = await account(srv.app, 'professional', 'Pirjo Väänänen');
+		const { meeting, coordinator } = await meetingWithCoordinator(shared.srv.app, 'Verkostotapaaminen: Elli Öhberg');
+		const second = shared.srv.app.participation.create(coordinator.principal, { title: 'Möte: Elli Öhberg', scheduledAt: '', place: '', remoteLink: '', language: 'sv' });
+		const professional = await account(shared.srv.app, 'professional', 'Pirjo Väänänen');
 		for (const id of [meeting.id, second.id]) {
-			srv.app.participation.addParticipant(coordinator.principal, id, {
+			shared.srv.app.participation.addParticipant(coordinator.principal, id, {
 				name: 'Pirjo Väänänen',
 				role: 'social_worker',
 				organisation: 'Aikuissosiaalityö',
@@ -319,12 +305,12 @@ describe('cutting off live connections', () => {
 		const first = await connectedEverywhere(meeting.id, professional.cookie);
 		const other = await admitted(second.id, professional.cookie);
 		const otherClosed = closeOf(other.provider);
-		const idle = await connectSocket(srv.url, professional.cookie);
+		const idle = await connectSocket(shared.srv.url, professional.cookie);
 		sockets.push(idle);
 		const idleClosed = disconnectOf(idle);
 
 		const since = performance.now();
-		await srv.app.accounts.disable(coordinator.principal, professional.userId);
+		await shared.srv.app.accounts.disable(coordinator.principal, professional.userId);
 		await expectCutOffWithinASecond(first, since);
 		const [otherYjs, idleSocket] = await Promise.all([
 			soon(otherClosed, 'the Yjs connection to the other meeting closed'),
@@ -337,9 +323,9 @@ describe('cutting off live connections', () => {
 	});
 
 	it('a disable committed late by another process (stamped before a wait for the write lock) is still noticed', async () => {
-		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Verkostotapaaminen: Arja Östergård');
-		const professional = await account(srv.app, 'professional', 'Tove Wikström');
-		srv.app.participation.addParticipant(coordinator.principal, meeting.id, {
+		const { meeting, coordinator } = await meetingWithCoordinator(shared.srv.app, 'Verkostotapaaminen: Arja Östergård');
+		const professional = await account(shared.srv.app, 'professional', 'Tove Wikström');
+		shared.srv.app.participation.addParticipant(coordinator.principal, meeting.id, {
 			name: 'Tove Wikström',
 			role: 'third_sector',
 			organisation: 'Setlementti',
@@ -350,7 +336,7 @@ describe('cutting off live connections', () => {
 		const connections = await connectedEverywhere(meeting.id, professional.cookie);
 		// Stamped two seconds before its commit, as by an admin command that waited for the write lock.
 		const stampedAt = new Date(Date.now() - 2000).toISOString();
-		const other = openDatabase(databasePath(srv.app.config), { syncMode: 'normal' });
+		const other = openDatabase(databasePath(shared.srv.app.config), { syncMode: 'normal' });
 		try {
 			const since = performance.now();
 			other.prepare('UPDATE users SET disabled_at = ? WHERE id = ?').run(stampedAt, professional.userId);

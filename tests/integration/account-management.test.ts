@@ -3,32 +3,16 @@
  * last active coordinator (else nobody could manage accounts again), and a disabled account can be
  * enabled again, from the accounts page's service and from the admin command line, audited.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../server/app.js';
 import { account, type Account } from '../helpers/people.js';
 import { tempDataDir } from '../helpers/server.js';
 import { removeDir, withAppOn } from './support.js';
+import { runAdmin } from '../helpers/admin.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const password = 'salasana-Åäö-12345';
 
-function admin(args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'server/admin.ts', ...args], {
-			cwd: root,
-			env: { ...process.env, DATA_DIR: dataDir },
-			stdio: ['ignore', 'pipe', 'pipe']
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-		child.once('error', reject);
-		child.once('close', (code) => resolve({ code, stdout, stderr }));
-	});
-}
+const admin = runAdmin;
 
 const userEvents = (app: App, action: string) =>
 	app.db

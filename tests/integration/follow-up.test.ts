@@ -18,24 +18,10 @@ import { DomainError } from '../../server/errors.js';
 import { addMonths, helsinkiToday, type ResponsibleInput } from '../../server/follow-up.js';
 import type { MeetingAccess } from '../../server/policy.js';
 import { account, guest, meetingWithCoordinator, names, type Account } from '../helpers/people.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { admit, Clients, connectSocket, handled, removeDir, type RealtimeSocket } from './support.js';
+import { admit, Clients, connectSocket, handled, removeDir, type RealtimeSocket, serverForFile } from './support.js';
 
-let srv: TestServer;
-const clients = new Clients(() => srv.yjsUrl);
-const sockets: RealtimeSocket[] = [];
-
-beforeAll(async () => {
-	srv = await startServer({ unloadDelayMs: 20 });
-});
-afterEach(() => {
-	clients.destroyAll();
-	for (const socket of sockets.splice(0)) socket.disconnect();
-});
-afterAll(async () => {
-	await srv?.close();
-	if (srv) removeDir(srv.dataDir);
-});
+const shared = serverForFile({ unloadDelayMs: 20 });
+const { clients, sockets } = shared;
 
 /** `date` plus `days` calendar days, `YYYY-MM-DD`. */
 function addDays(date: string, days: number): string {
@@ -49,17 +35,17 @@ function addDays(date: string, days: number): string {
  * participant from Kela and a revoked participant; `scheduledAt` is Helsinki wall-clock time.
  */
 async function meetingWithTeam(scheduledAt = '') {
-	const coordinator = await account(srv.app, 'coordinator');
-	const meeting = srv.app.participation.create(coordinator.principal, {
+	const coordinator = await account(shared.srv.app, 'coordinator');
+	const meeting = shared.srv.app.participation.create(coordinator.principal, {
 		title: 'Verkostotapaaminen: Marjatta Pöllänen',
 		scheduledAt,
 		place: 'Jyväskylä',
 		remoteLink: '',
 		language: 'fi'
 	});
-	const client = await guest(srv.app, meeting.id, coordinator, { role: 'client', name: 'Marjatta Pöllänen' });
-	const nurseAccount = await account(srv.app, 'professional', names.nurse);
-	const nurse = srv.app.participation.addParticipant(coordinator.principal, meeting.id, {
+	const client = await guest(shared.srv.app, meeting.id, coordinator, { role: 'client', name: 'Marjatta Pöllänen' });
+	const nurseAccount = await account(shared.srv.app, 'professional', names.nurse);
+	const nurse = shared.srv.app.participation.addParticipant(coordinator.principal, meeting.id, {
 		name: names.nurse,
 		role: 'nurse',
 		organisation: 'Terveysasema',
@@ -67,11 +53,11 @@ async function meetingWithTeam(scheduledAt = '') {
 		access: 'edit',
 		userId: nurseAccount.userId
 	}).participant;
-	const viewer = await guest(srv.app, meeting.id, coordinator, { role: 'kela', access: 'view', name: names.kela });
-	const revoked = await guest(srv.app, meeting.id, coordinator, { role: 'social_worker', name: 'Ritva Lähteenmäki' });
-	await srv.app.participation.revoke(coordinator.principal, meeting.id, revoked.participant.id);
+	const viewer = await guest(shared.srv.app, meeting.id, coordinator, { role: 'kela', access: 'view', name: names.kela });
+	const revoked = await guest(shared.srv.app, meeting.id, coordinator, { role: 'social_worker', name: 'Ritva Lähteenmäki' });
+	await shared.srv.app.participation.revoke(coordinator.principal, meeting.id, revoked.participant.id);
 	const accessOf = async (cookie: string): Promise<MeetingAccess> =>
-		srv.app.participation.access(await srv.app.principalOf(cookie), meeting.id);
+		shared.srv.app.participation.access(await shared.srv.app.principalOf(cookie), meeting.id);
 	return { meeting, coordinator, client, nurse, nurseAccount, viewer, revoked, accessOf };
 }
 
@@ -90,7 +76,7 @@ function validInput(team: Team, overrides: Partial<ResponsibleInput> = {}): Resp
 /** The refusal of `followUp.set`, as code, status, message and the field it names. */
 function refusal(access: MeetingAccess, input: ResponsibleInput) {
 	try {
-		srv.app.followUp.set(access, input);
+		shared.srv.app.followUp.set(access, input);
 	} catch (error) {
 		if (!(error instanceof DomainError)) throw error;
 		return { code: error.code, status: error.status, message: error.message, field: error.detail.issues?.[0]?.path ?? null };
@@ -108,7 +94,7 @@ describe('the responsible worker: refusals say what to fix', () => {
 	beforeAll(async () => {
 		team = await meetingWithTeam();
 		coordinatorAccess = await team.accessOf(team.coordinator.cookie);
-		other = await meetingWithCoordinator(srv.app, 'Nätverksmöte: Gunnel Åkerman');
+		other = await meetingWithCoordinator(shared.srv.app, 'Nätverksmöte: Gunnel Åkerman');
 	});
 
 	const notAParticipant = 'The responsible worker must be a participant of this meeting.';
@@ -120,11 +106,11 @@ describe('the responsible worker: refusals say what to fix', () => {
 	});
 
 	it('a participant of another meeting: 422, must be a participant of this meeting', async () => {
-		const outsider = await guest(srv.app, other.meeting.id, other.coordinator, { role: 'nurse', name: 'Göran Öhman' });
+		const outsider = await guest(shared.srv.app, other.meeting.id, other.coordinator, { role: 'nurse', name: 'Göran Öhman' });
 		expect(refusal(coordinatorAccess, validInput(team, { participantId: outsider.participant.id }))).toEqual(
 			unprocessable('participantId', notAParticipant)
 		);
-		const otherCoordinator = srv.app.participants.forUser(other.meeting.id, other.coordinator.userId)!;
+		const otherCoordinator = shared.srv.app.participants.forUser(other.meeting.id, other.coordinator.userId)!;
 		expect(refusal(coordinatorAccess, validInput(team, { participantId: otherCoordinator.id }))).toEqual(
 			unprocessable('participantId', notAParticipant)
 		);
@@ -198,8 +184,8 @@ describe('the responsible worker: refusals say what to fix', () => {
 	});
 
 	it('nothing was stored by any refusal', () => {
-		expect(srv.app.followUp.get(team.meeting.id)).toBeNull();
-		expect(srv.app.decisions(team.meeting.id).responsible).toBeNull();
+		expect(shared.srv.app.followUp.get(team.meeting.id)).toBeNull();
+		expect(shared.srv.app.decisions(team.meeting.id).responsible).toBeNull();
 	});
 });
 
@@ -208,7 +194,7 @@ describe('the responsible worker: a valid decision', () => {
 		const team = await meetingWithTeam();
 		const watchers = await Promise.all(
 			[team.coordinator.cookie, team.client.cookie, team.viewer.cookie].map(async (cookie) => {
-				const socket = await connectSocket(srv.url, cookie);
+				const socket = await connectSocket(shared.srv.url, cookie);
 				sockets.push(socket);
 				const states: RoomState[] = [];
 				socket.on('room:state', (state) => states.push(state));
@@ -218,7 +204,7 @@ describe('the responsible worker: a valid decision', () => {
 		);
 
 		const input = validInput(team, { followUpMode: 'call', contact: '  050 111 2222  ' });
-		const decided = srv.app.followUp.set(await team.accessOf(team.coordinator.cookie), input);
+		const decided = shared.srv.app.followUp.set(await team.accessOf(team.coordinator.cookie), input);
 		const expected = {
 			participantId: team.nurse.id,
 			followUpDate: input.followUpDate,
@@ -227,12 +213,12 @@ describe('the responsible worker: a valid decision', () => {
 			decidedAt: expect.any(String)
 		};
 		expect(decided).toEqual(expected);
-		expect(srv.app.followUp.get(team.meeting.id)).toEqual(decided);
-		expect(srv.app.decisions(team.meeting.id).responsible).toEqual(decided);
+		expect(shared.srv.app.followUp.get(team.meeting.id)).toEqual(decided);
+		expect(shared.srv.app.decisions(team.meeting.id).responsible).toEqual(decided);
 		for (const states of watchers) {
 			await expect.poll(() => states.at(-1)?.responsible ?? null).toEqual(decided);
 		}
-		expect((await srv.app.plan(team.meeting.id)).responsibleWorker).toEqual({
+		expect((await shared.srv.app.plan(team.meeting.id)).responsibleWorker).toEqual({
 			participantId: team.nurse.id,
 			name: names.nurse,
 			role: 'nurse',
@@ -249,8 +235,8 @@ describe('the responsible worker: a valid decision', () => {
 		const team = await meetingWithTeam(`${meetingDay}T23:30`);
 		const access = await team.accessOf(team.coordinator.cookie);
 		const latest = addMonths(meetingDay, 3);
-		expect(srv.app.followUp.set(access, validInput(team, { followUpDate: helsinkiToday() })).followUpDate).toBe(helsinkiToday());
-		expect(srv.app.followUp.set(access, validInput(team, { followUpDate: latest })).followUpDate).toBe(latest);
+		expect(shared.srv.app.followUp.set(access, validInput(team, { followUpDate: helsinkiToday() })).followUpDate).toBe(helsinkiToday());
+		expect(shared.srv.app.followUp.set(access, validInput(team, { followUpDate: latest })).followUpDate).toBe(latest);
 		// …but it is the Helsinki day that counts.
 		expect(refusal(access, validInput(team, { followUpDate: addDays(latest, 1) }))).toEqual(
 			unprocessable('followUpDate', `The follow-up must be at the latest three months after the meeting, by ${latest}.`)
@@ -280,7 +266,7 @@ describe('the plan as data', () => {
 		await handled(writer.provider);
 
 		const expectPlan = async () => {
-			const plan = await srv.app.plan(team.meeting.id);
+			const plan = await shared.srv.app.plan(team.meeting.id);
 			expect(plan.meetingId).toBe(team.meeting.id);
 			expect(plan.clientVoice).toBe('Haluan päästä kuntouttavaan työtoimintaan ja myöhemmin töihin kirjastoon.');
 			expect(plan.services.map((s) => [s.id, s.name, s.sector, s.status])).toEqual([
@@ -310,11 +296,11 @@ describe('the plan as data', () => {
 			);
 		};
 
-		expect(srv.app.documents.get(team.meeting.id)?.state).toBe('ready');
+		expect(shared.srv.app.documents.get(team.meeting.id)?.state).toBe('ready');
 		await expectPlan();
 
 		clients.destroy(writer.provider);
-		await expect.poll(() => srv.app.documents.get(team.meeting.id)).toBeUndefined();
+		await expect.poll(() => shared.srv.app.documents.get(team.meeting.id)).toBeUndefined();
 		await expectPlan();
 	});
 });

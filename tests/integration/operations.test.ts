@@ -2,8 +2,6 @@
  * What an operator relies on: health and metrics endpoints, socket.io beside the Yjs endpoint,
  * a clean shutdown that stores everything pending, and the admin command line.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -28,8 +26,8 @@ import {
 	withAppOn,
 	type ChildServer
 } from './support.js';
+import { runAdmin } from '../helpers/admin.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 
 let srv: TestServer;
 const clients = new Clients(() => srv.yjsUrl);
@@ -253,23 +251,7 @@ describe('shutdown', () => {
 });
 
 describe('admin command line', () => {
-	/** Runs the admin tool as `npm run admin` does (tsx), with `input` on standard input. */
-	function admin(args: string[], dataDir: string, input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-		return new Promise((resolve, reject) => {
-			const child = spawn(process.execPath, ['--import', 'tsx', 'server/admin.ts', ...args], {
-				cwd: root,
-				env: { ...process.env, DATA_DIR: dataDir },
-				stdio: ['pipe', 'pipe', 'pipe']
-			});
-			let stdout = '';
-			let stderr = '';
-			child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-			child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-			child.once('error', reject);
-			child.once('close', (code) => resolve({ code, stdout, stderr }));
-			child.stdin.end(input);
-		});
-	}
+	const admin = runAdmin;
 	const lastLine = (stdout: string) => stdout.trimEnd().split('\n').at(-1)!;
 
 	let dataDir: string;

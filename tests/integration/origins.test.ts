@@ -17,36 +17,26 @@ import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../src/lib/protocol/close-codes.js';
 import { account, meetingWithCoordinator, type Account } from '../helpers/people.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { Clients, admit, removeDir, type RealtimeSocket } from './support.js';
+import { startServer } from '../helpers/server.js';
+import { Clients, admit, removeDir, type RealtimeSocket, serverForFile } from './support.js';
 
 const own = 'https://verkosto.example.fi';
 const allowListed = 'https://tyokykytiimi.example.fi';
 /** Foreign origins as an attacker's page would send them: a sibling of the same site, another site, an opaque origin. */
 const foreign = ['https://muu.example.fi', 'https://evil.example', 'http://verkosto.example.fi', 'null'];
 
-let srv: TestServer;
-const clients = new Clients(() => srv.yjsUrl);
-const sockets: RealtimeSocket[] = [];
+const shared = serverForFile({ origin: own, allowedOrigins: [allowListed] });
+const { clients, sockets } = shared;
 let meetingId: string;
 let coordinator: Account;
 
 beforeAll(async () => {
-	srv = await startServer({ origin: own, allowedOrigins: [allowListed] });
-	({ meeting: { id: meetingId }, coordinator } = await meetingWithCoordinator(srv.app, 'Verkostotapaaminen: Åsa Sjöström'));
-});
-afterEach(() => {
-	clients.destroyAll();
-	for (const socket of sockets.splice(0)) socket.disconnect();
-});
-afterAll(async () => {
-	await srv?.close();
-	if (srv) removeDir(srv.dataDir);
+	({ meeting: { id: meetingId }, coordinator } = await meetingWithCoordinator(shared.srv.app, 'Verkostotapaaminen: Åsa Sjöström'));
 });
 
 /** A raw websocket to the meeting's document with these headers: the close code, or `open` once the server greets it. */
 function yjsWith(headers: Record<string, string>): Promise<number | 'open'> {
-	const ws = new WebSocket(`${srv.yjsUrl}/${meetingId}`, { headers });
+	const ws = new WebSocket(`${shared.srv.yjsUrl}/${meetingId}`, { headers });
 	return new Promise((resolve) => {
 		ws.on('error', () => {});
 		ws.once('message', () => {
@@ -59,7 +49,7 @@ function yjsWith(headers: Record<string, string>): Promise<number | 'open'> {
 
 /** A socket.io handshake with these headers: `connected`, or the error it was refused with. */
 function socketWith(headers: Record<string, string>, transport: 'websocket' | 'polling'): Promise<'connected' | 'refused'> {
-	const socket: RealtimeSocket = io(srv.url, { path: '/socket.io', reconnection: false, transports: [transport], extraHeaders: headers });
+	const socket: RealtimeSocket = io(shared.srv.url, { path: '/socket.io', reconnection: false, transports: [transport], extraHeaders: headers });
 	sockets.push(socket);
 	return new Promise((resolve) => {
 		socket.once('connect', () => resolve('connected'));
@@ -93,26 +83,26 @@ describe('socket.io', () => {
 	);
 
 	it('answers a refused polling handshake 403 with a JSON reason, and keeps no connection', async () => {
-		const before = srv.app.io.engine.clientsCount;
-		const response = await fetch(`${srv.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: 'https://muu.example.fi', cookie: coordinator.cookie } });
+		const before = shared.srv.app.io.engine.clientsCount;
+		const response = await fetch(`${shared.srv.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: 'https://muu.example.fi', cookie: coordinator.cookie } });
 		expect(response.status).toBe(403);
 		expect(await response.json()).toEqual({ code: 4, message: 'forbidden origin' });
-		const anonymous = await fetch(`${srv.url}/socket.io/?EIO=4&transport=polling`);
+		const anonymous = await fetch(`${shared.srv.url}/socket.io/?EIO=4&transport=polling`);
 		expect(anonymous.status).toBe(403);
 		expect(await anonymous.json()).toEqual({ code: 4, message: 'unauthenticated' });
-		expect(srv.app.io.engine.clientsCount).toBe(before);
+		expect(shared.srv.app.io.engine.clientsCount).toBe(before);
 	});
 
 	it('refuses 300 anonymous handshakes: none of them stays open', async () => {
-		const before = srv.app.io.engine.clientsCount;
+		const before = shared.srv.app.io.engine.clientsCount;
 		const outcomes = await Promise.all(Array.from({ length: 300 }, (_, i) => socketWith({}, i % 2 ? 'websocket' : 'polling')));
 		expect(outcomes.every((outcome) => outcome === 'refused')).toBe(true);
-		expect(srv.app.io.engine.clientsCount).toBe(before);
-		expect(srv.app.io.sockets.sockets.size).toBe(0);
+		expect(shared.srv.app.io.engine.clientsCount).toBe(before);
+		expect(shared.srv.app.io.sockets.sockets.size).toBe(0);
 	});
 
 	it('admits its own origin, the allow-listed one and a client without Origin that has a session; joining works', async () => {
-		const professional = await account(srv.app, 'professional', 'Björn Ålander');
+		const professional = await account(shared.srv.app, 'professional', 'Björn Ålander');
 		for (const headers of [{ origin: own }, { origin: allowListed }, {}] as Array<Record<string, string>>) {
 			expect(await socketWith({ cookie: coordinator.cookie, ...headers }, 'websocket')).toBe('connected');
 			expect(await socketWith({ cookie: coordinator.cookie, ...headers }, 'polling')).toBe('connected');
@@ -186,7 +176,7 @@ describe('state-changing HTTP requests', () => {
 		for (const { method, url } of routes) {
 			for (const origin of foreign) {
 				for (const { type, body } of bodies) {
-					const response = await fetch(`${srv.url}${url}`, {
+					const response = await fetch(`${shared.srv.url}${url}`, {
 						method,
 						headers: { origin, cookie: coordinator.cookie, ...(type ? { 'content-type': type } : {}) },
 						body
@@ -199,21 +189,21 @@ describe('state-changing HTTP requests', () => {
 	});
 
 	it('a cross-origin POST with no body and no content type does not close the meeting', async () => {
-		const response = await fetch(`${srv.url}/api/meetings/${meetingId}/close`, {
+		const response = await fetch(`${shared.srv.url}/api/meetings/${meetingId}/close`, {
 			method: 'POST',
 			headers: { origin: 'https://muu.example.fi', cookie: coordinator.cookie }
 		});
 		expect(response.status).toBe(403);
-		expect(srv.app.closing.isClosed(meetingId)).toBe(false);
+		expect(shared.srv.app.closing.isClosed(meetingId)).toBe(false);
 	});
 
 	it('passes its own origin, the allow-listed one, no Origin at all, and reads (GET) from anywhere on to the app', async () => {
 		// The test server serves no pages: a request the origin check let through is answered 404 here.
 		for (const headers of [{ origin: own }, { origin: allowListed }, {}] as Array<Record<string, string>>) {
-			const response = await fetch(`${srv.url}/api/meetings/${meetingId}/close`, { method: 'POST', headers });
+			const response = await fetch(`${shared.srv.url}/api/meetings/${meetingId}/close`, { method: 'POST', headers });
 			expect(response.status).toBe(404);
 		}
-		expect((await fetch(`${srv.url}/healthz`, { headers: { origin: 'https://evil.example' } })).status).toBe(200);
+		expect((await fetch(`${shared.srv.url}/healthz`, { headers: { origin: 'https://evil.example' } })).status).toBe(200);
 	});
 });
 

@@ -13,23 +13,10 @@ import { CloseCode } from '../../src/lib/protocol/close-codes.js';
 import { storedSessionId } from '../../server/auth.js';
 import { account, guest, meetingWithCoordinator, type Account } from '../helpers/people.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { admit, Clients, connectSocket, handled, removeDir, type RealtimeSocket } from './support.js';
+import { admit, Clients, connectSocket, handled, removeDir, type RealtimeSocket, serverForFile } from './support.js';
 
-let srv: TestServer;
-const clients = new Clients(() => srv.yjsUrl);
-const sockets: RealtimeSocket[] = [];
-
-beforeAll(async () => {
-	srv = await startServer({ unloadDelayMs: 60_000 });
-});
-afterEach(() => {
-	clients.destroyAll();
-	for (const socket of sockets.splice(0)) socket.disconnect();
-});
-afterAll(async () => {
-	await srv?.close();
-	if (srv) removeDir(srv.dataDir);
-});
+const shared = serverForFile({ unloadDelayMs: 60_000 });
+const { clients, sockets } = shared;
 
 interface Live {
 	provider: WebsocketProvider;
@@ -87,7 +74,7 @@ async function expectEnded(live: Live, start: number, code: number): Promise<voi
 async function comeBack(meetingId: string, cookie: string): Promise<{ yjs: number | 'synced'; socket: 'connected' | 'refused' }> {
 	const admission = await admit(clients, meetingId, cookie);
 	const yjs = admission.synced ? 'synced' : admission.code;
-	const socket = await connectSocket(srv.url, cookie).then(
+	const socket = await connectSocket(shared.srv.url, cookie).then(
 		(connected) => {
 			sockets.push(connected);
 			return 'connected' as const;
@@ -99,14 +86,14 @@ async function comeBack(meetingId: string, cookie: string): Promise<{ yjs: numbe
 
 describe('each end of a session closes its live connections within a second', () => {
 	it('sign-out: that session’s connections close with 4440; the same account’s other session stays', async () => {
-		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Verkostotapaaminen: Åsa Sjöström');
-		const otherDevice = await srv.app.accounts.signIn(coordinator.email, 'salasana-Åäö-12345', '127.0.0.9');
+		const { meeting, coordinator } = await meetingWithCoordinator(shared.srv.app, 'Verkostotapaaminen: Åsa Sjöström');
+		const otherDevice = await shared.srv.app.accounts.signIn(coordinator.email, 'salasana-Åäö-12345', '127.0.0.9');
 		const otherCookie = `verkosto_session=${otherDevice.sessionId}`;
-		const signedOut = await connect(srv, clients, meeting.id, coordinator.cookie);
-		const stays = await connect(srv, clients, meeting.id, otherCookie);
+		const signedOut = await connect(shared.srv, clients, meeting.id, coordinator.cookie);
+		const stays = await connect(shared.srv, clients, meeting.id, otherCookie);
 
 		const start = performance.now();
-		await srv.app.accounts.signOut(coordinator.principal);
+		await shared.srv.app.accounts.signOut(coordinator.principal);
 		await expectEnded(signedOut, start, CloseCode.SessionEnded);
 
 		expect(await comeBack(meeting.id, coordinator.cookie)).toEqual({ yjs: CloseCode.Unauthenticated, socket: 'refused' });
@@ -117,39 +104,39 @@ describe('each end of a session closes its live connections within a second', ()
 	});
 
 	it('account disabled: its connections close with 4403', async () => {
-		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Verkostotapaaminen: Jussi Källström');
+		const { meeting, coordinator } = await meetingWithCoordinator(shared.srv.app, 'Verkostotapaaminen: Jussi Källström');
 		const professional = await joinedAccount(meeting.id, coordinator, 'Mats Åkerblom');
-		const live = await connect(srv, clients, meeting.id, professional.cookie);
+		const live = await connect(shared.srv, clients, meeting.id, professional.cookie);
 
 		const start = performance.now();
-		await srv.app.accounts.disable(coordinator.principal, professional.userId);
+		await shared.srv.app.accounts.disable(coordinator.principal, professional.userId);
 		await expectEnded(live, start, CloseCode.Forbidden);
 		expect(await comeBack(meeting.id, professional.cookie)).toEqual({ yjs: CloseCode.Unauthenticated, socket: 'refused' });
 	});
 
 	it('participant revoked: its connections close with 4403', async () => {
-		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Verkostotapaaminen: Päivi Öhman');
-		const nurse = await guest(srv.app, meeting.id, coordinator, { role: 'nurse', name: 'Päivi Öhman', organisation: 'Terveysasema' });
-		const live = await connect(srv, clients, meeting.id, nurse.cookie);
+		const { meeting, coordinator } = await meetingWithCoordinator(shared.srv.app, 'Verkostotapaaminen: Päivi Öhman');
+		const nurse = await guest(shared.srv.app, meeting.id, coordinator, { role: 'nurse', name: 'Päivi Öhman', organisation: 'Terveysasema' });
+		const live = await connect(shared.srv, clients, meeting.id, nurse.cookie);
 
 		const start = performance.now();
-		await srv.app.participation.revoke(coordinator.principal, meeting.id, nurse.participant.id);
+		await shared.srv.app.participation.revoke(coordinator.principal, meeting.id, nurse.participant.id);
 		await expectEnded(live, start, CloseCode.Forbidden);
 		expect(await comeBack(meeting.id, nurse.cookie)).toEqual({ yjs: CloseCode.Unauthenticated, socket: 'refused' });
 	});
 
 	it('invitation link replaced: the sessions made from the old link end (4440); the new link works', async () => {
-		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Verkostotapaaminen: Sanna Häkkinen');
-		const client = await guest(srv.app, meeting.id, coordinator, { role: 'client', name: 'Sanna Häkkinen' });
-		const live = await connect(srv, clients, meeting.id, client.cookie);
+		const { meeting, coordinator } = await meetingWithCoordinator(shared.srv.app, 'Verkostotapaaminen: Sanna Häkkinen');
+		const client = await guest(shared.srv.app, meeting.id, coordinator, { role: 'client', name: 'Sanna Häkkinen' });
+		const live = await connect(shared.srv, clients, meeting.id, client.cookie);
 
 		const start = performance.now();
-		const renewed = srv.app.participation.reissueInvite(coordinator.principal, meeting.id, client.participant.id);
+		const renewed = shared.srv.app.participation.reissueInvite(coordinator.principal, meeting.id, client.participant.id);
 		await expectEnded(live, start, CloseCode.SessionEnded);
 		expect(await comeBack(meeting.id, client.cookie)).toEqual({ yjs: CloseCode.Unauthenticated, socket: 'refused' });
-		expect(srv.app.db.prepare('SELECT count(*) AS n FROM sessions WHERE participant_id = ?').get(client.participant.id)).toEqual({ n: 0 });
+		expect(shared.srv.app.db.prepare('SELECT count(*) AS n FROM sessions WHERE participant_id = ?').get(client.participant.id)).toEqual({ n: 0 });
 
-		const again = await srv.app.participation.join(renewed.token, { name: 'Sanna Häkkinen', consent: ['health', 'kela'] }, '127.0.0.1');
+		const again = await shared.srv.app.participation.join(renewed.token, { name: 'Sanna Häkkinen', consent: ['health', 'kela'] }, '127.0.0.1');
 		expect(await comeBack(meeting.id, `verkosto_session=${again.sessionId}`)).toEqual({ yjs: 'synced', socket: 'connected' });
 	});
 
@@ -217,8 +204,8 @@ describe('each end of a session closes its live connections within a second', ()
 
 /** A professional account added to the meeting as a participant. */
 async function joinedAccount(meetingId: string, coordinator: Account, name: string): Promise<Account> {
-	const professional = await account(srv.app, 'professional', name);
-	srv.app.participation.addParticipant(coordinator.principal, meetingId, {
+	const professional = await account(shared.srv.app, 'professional', name);
+	shared.srv.app.participation.addParticipant(coordinator.principal, meetingId, {
 		name,
 		role: 'doctor',
 		organisation: 'Terveysasema',

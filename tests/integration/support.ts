@@ -11,12 +11,15 @@ import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { WebsocketProvider } from 'y-websocket';
 import * as syncProtocol from 'y-protocols/sync';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import * as Y from 'yjs';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/protocol/events.js';
 import { App } from '../../server/app.js';
 import { configFrom } from '../../server/config.js';
 import type { Db } from '../../server/db/database.js';
 import { createLogger } from '../../server/log.js';
+import type { Config } from '../../server/config.js';
+import { startServer, type TestServer } from '../helpers/server.js';
 import { meetingWithCoordinator, type Account } from '../helpers/people.js';
 import { connectProvider, synced } from '../helpers/yjs-client.js';
 
@@ -349,4 +352,34 @@ export async function killHard(child: ChildServer): Promise<void> {
 
 export function removeDir(dir: string): void {
 	fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * One real server for a test file: started before its tests, closed with its data folder after them;
+ * the stock providers and socket.io clients a test opened (in `clients`, `sockets`) close after it.
+ */
+export function serverForFile(overrides: Partial<Config> = {}): { readonly srv: TestServer; clients: Clients; sockets: RealtimeSocket[] } {
+	let srv: TestServer | undefined;
+	const clients = new Clients((): string => live.srv.yjsUrl);
+	const sockets: RealtimeSocket[] = [];
+	const live: { readonly srv: TestServer; clients: Clients; sockets: RealtimeSocket[] } = {
+		get srv(): TestServer {
+			if (!srv) throw new Error('The server starts in beforeAll: use it inside a test or a later hook.');
+			return srv;
+		},
+		clients,
+		sockets
+	};
+	beforeAll(async () => {
+		srv = await startServer(overrides);
+	});
+	afterEach(() => {
+		clients.destroyAll();
+		for (const socket of sockets.splice(0)) socket.disconnect();
+	});
+	afterAll(async () => {
+		await srv?.close();
+		if (srv) removeDir(srv.dataDir);
+	});
+	return live;
 }
