@@ -5,14 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import * as encoding from 'lib0/encoding';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { CloseCode } from '../../src/lib/protocol/close-codes.js';
 import { databasePath } from '../../server/config.js';
 import { openDatabase } from '../../server/db/database.js';
-import { MessageType } from '../../src/lib/protocol/yjs-messages.js';
 import { addGoal, addService, clientVoice } from '../../src/lib/meeting/index.js';
 import { account, guest, meetingWithCoordinator, names, type Account } from '../helpers/people.js';
 import { startServer, tempDataDir, type TestServer } from '../helpers/server.js';
@@ -28,7 +26,10 @@ import {
 	storedRows,
 	withAppOn,
 	type ChildServer,
-	type RealtimeSocket, serverForFile
+	type RealtimeSocket,
+	serverForFile,
+	awarenessFrame,
+	updateFrame
 } from './support.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -70,29 +71,6 @@ function closeOf(provider: WebsocketProvider): Promise<{ code: number; at: numbe
 
 function disconnectOf(socket: RealtimeSocket): Promise<{ reason: string; at: number }> {
 	return new Promise((resolve) => socket.once('disconnect', (reason) => resolve({ reason, at: performance.now() })));
-}
-
-/** An awareness frame as a raw peer would send it: `[clientId, clock, state]` entries. */
-function awarenessFrame(...entries: Array<[number, number, unknown]>): Uint8Array {
-	const update = encoding.createEncoder();
-	encoding.writeVarUint(update, entries.length);
-	for (const [clientId, clock, state] of entries) {
-		encoding.writeVarUint(update, clientId);
-		encoding.writeVarUint(update, clock);
-		encoding.writeVarString(update, JSON.stringify(state));
-	}
-	const frame = encoding.createEncoder();
-	encoding.writeVarUint(frame, MessageType.Awareness);
-	encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
-	return encoding.toUint8Array(frame);
-}
-
-function updateFrame(update: Uint8Array): Uint8Array {
-	const frame = encoding.createEncoder();
-	encoding.writeVarUint(frame, MessageType.Sync);
-	encoding.writeVarUint(frame, 2);
-	encoding.writeVarUint8Array(frame, update);
-	return encoding.toUint8Array(frame);
 }
 
 const contentOf = (doc: Y.Doc) => ({ sv: Buffer.from(Y.encodeStateVector(doc)).toString('base64'), json: doc.toJSON() });

@@ -6,14 +6,12 @@
 import type { Duplex } from 'node:stream';
 import { Writable } from 'node:stream';
 import type http from 'node:http';
-import * as encoding from 'lib0/encoding';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { CloseCode, closeReasons } from '../../src/lib/protocol/close-codes.js';
-import { MessageType, SyncMessageType } from '../../src/lib/protocol/yjs-messages.js';
 import { App } from '../../server/app.js';
 import { configFrom, type Config } from '../../server/config.js';
 import { createHttpServer, listen } from '../../server/http-server.js';
@@ -33,7 +31,9 @@ import {
 	storedRows,
 	waitUntil,
 	type ChildServer,
-	type RealtimeSocket
+	type RealtimeSocket,
+	awarenessFrame,
+	updateFrame
 } from './support.js';
 
 // ─── the real App in this process, with its JSON log lines kept for the assertions ──────────────────
@@ -134,26 +134,6 @@ function closedWith(provider: WebsocketProvider): Promise<{ code: number; reason
 			if (event) resolve({ code: event.code, reason: event.reason });
 		})
 	);
-}
-
-function updateFrame(update: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MessageType.Sync);
-	encoding.writeVarUint(encoder, SyncMessageType.Update);
-	encoding.writeVarUint8Array(encoder, update);
-	return encoding.toUint8Array(encoder);
-}
-
-function awarenessFrame(clientId: number, clock: number, state: unknown): Uint8Array {
-	const inner = encoding.createEncoder();
-	encoding.writeVarUint(inner, 1);
-	encoding.writeVarUint(inner, clientId);
-	encoding.writeVarUint(inner, clock);
-	encoding.writeVarString(inner, JSON.stringify(state));
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MessageType.Awareness);
-	encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
-	return encoding.toUint8Array(encoder);
 }
 
 const voice = (doc: Y.Doc) => doc.getText('clientVoice');
@@ -478,7 +458,7 @@ describe('rate limits', () => {
 		const srv = await startLogged({ rateMessagesPerSecond: 20, rateBurst: 40 });
 		const { meeting, coordinator } = await meetingWithCoordinator(srv.app, 'Tulva: Sari Åberg');
 		const flooder = await openRaw(`${srv.yjsUrl}/${meeting.id}`, coordinator.cookie);
-		for (let clock = 1; clock <= 200; clock++) flooder.ws.send(awarenessFrame(77, clock, { cursor: clock }));
+		for (let clock = 1; clock <= 200; clock++) flooder.ws.send(awarenessFrame([77, clock, { cursor: clock }]));
 		expect(await flooder.closed).toMatchObject({ code: CloseCode.RateLimited });
 		expect(logged(srv, 'closing a peer over its rate limit')[0]).toMatchObject({ type: 'awareness' });
 	});

@@ -25,7 +25,9 @@ import {
 	withAppOn,
 	type ChildServer,
 	type RawPeer,
-	type RealtimeSocket
+	type RealtimeSocket,
+	awarenessFrame,
+	updateFrame
 } from './support.js';
 
 // A loaded 2-core machine: the suite's timings are generous, its bounds relative to a baseline.
@@ -136,26 +138,6 @@ function syncStep1Frame(stateVector: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(encoder);
 }
 
-function updateFrame(update: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MessageType.Sync);
-	encoding.writeVarUint(encoder, SyncMessageType.Update);
-	encoding.writeVarUint8Array(encoder, update);
-	return encoding.toUint8Array(encoder);
-}
-
-function awarenessFrame(clientId: number, clock: number, state: Record<string, unknown>): Uint8Array {
-	const inner = encoding.createEncoder();
-	encoding.writeVarUint(inner, 1);
-	encoding.writeVarUint(inner, clientId);
-	encoding.writeVarUint(inner, clock);
-	encoding.writeVarString(inner, JSON.stringify(state));
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MessageType.Awareness);
-	encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
-	return encoding.toUint8Array(encoder);
-}
-
 /** Sends every frame at once, then times the other meeting's edits; resolves with how the flooder was closed. */
 async function floodWhileTiming(peer: RawPeer, frames: Uint8Array[], time: (count: number) => Promise<number[]>) {
 	for (const frame of frames) peer.ws.send(frame);
@@ -198,7 +180,7 @@ describe('a flood of cheap messages from a view-only guest, against a multi-mega
 			for (let i = 0; i < 8; i++) {
 				const writer = await openRaw(`${child.yjsUrl}/${bigMeetingId}`, coordinatorCookie);
 				peers.push(writer);
-				writer.ws.send(awarenessFrame(1000 + i, 1, { cursor: 'ä'.repeat(200 * 1024) }));
+				writer.ws.send(awarenessFrame([1000 + i, 1, { cursor: 'ä'.repeat(200 * 1024) }]));
 			}
 			const flooder = await viewer();
 			// It reads the eight states (about 3.2 MB) in its greeting, or as relays of the writers' frames
@@ -221,7 +203,7 @@ describe('a flood of cheap messages from a view-only guest, against a multi-mega
 			const time = await otherMeetingEditors();
 			const flooder = await viewer();
 			const baseline = await time(40);
-			const frames = Array.from({ length: 300 }, (_, i) => awarenessFrame(4242, i + 1, { cursor: { at: i } }));
+			const frames = Array.from({ length: 300 }, (_, i) => awarenessFrame([4242, i + 1, { cursor: { at: i } }]));
 			const { during, closed } = await floodWhileTiming(flooder, frames, time);
 			expect(closed).toMatchObject({ code: CloseCode.RateLimited });
 			expectNormalLatency(baseline, during);

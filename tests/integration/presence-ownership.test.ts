@@ -5,14 +5,21 @@
  * hostile peer's presence in the owner's place. Real server, stock y-websocket providers (y-protocols
  * awareness), and a hostile raw websocket sending y-protocols awareness frames for the owner's id.
  */
-import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode } from '../../src/lib/protocol/close-codes.js';
-import { MessageType } from '../../src/lib/protocol/yjs-messages.js';
 import { guest, meetingWithCoordinator, names } from '../helpers/people.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { Clients, handled, openRaw, rawHandled, removeDir, waitUntil, type RawPeer } from './support.js';
+import {
+	Clients,
+	handled,
+	openRaw,
+	rawHandled,
+	removeDir,
+	waitUntil,
+	type RawPeer,
+	awarenessFrame
+} from './support.js';
 
 let srv: TestServer | undefined;
 const clients = new Clients(() => srv!.yjsUrl);
@@ -25,19 +32,6 @@ afterEach(async () => {
 	if (srv) removeDir(srv.dataDir);
 	srv = undefined;
 });
-
-/** One awareness entry as a y-protocols awareness update frame; `state` null is a removal. */
-function awarenessFrame(clientId: number, clock: number, state: Record<string, unknown> | null): Uint8Array {
-	const inner = encoding.createEncoder();
-	encoding.writeVarUint(inner, 1);
-	encoding.writeVarUint(inner, clientId);
-	encoding.writeVarUint(inner, clock);
-	encoding.writeVarString(inner, JSON.stringify(state));
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MessageType.Awareness);
-	encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
-	return encoding.toUint8Array(encoder);
-}
 
 type Presence = { cursor?: string; user?: { name: string; participantId: string } } | undefined;
 
@@ -69,11 +63,11 @@ describe('presence: a client id belongs to the connection that announced it firs
 		const raw = await openRaw(url, hostile.cookie);
 		raws.push(raw);
 		for (const frame of [
-			awarenessFrame(ownerId, 0, { cursor: 'Päivi' }),
-			awarenessFrame(ownerId, 1, { cursor: 'Päivi' }),
-			awarenessFrame(ownerId, 1, null),
-			awarenessFrame(ownerId, 2, null),
-			awarenessFrame(ownerId, 9, { cursor: 'Päivi' })
+			awarenessFrame([ownerId, 0, { cursor: 'Päivi' }]),
+			awarenessFrame([ownerId, 1, { cursor: 'Päivi' }]),
+			awarenessFrame([ownerId, 1, null]),
+			awarenessFrame([ownerId, 2, null]),
+			awarenessFrame([ownerId, 9, { cursor: 'Päivi' }])
 		]) {
 			raw.ws.send(frame);
 		}
@@ -91,10 +85,10 @@ describe('presence: a client id belongs to the connection that announced it firs
 		// Once it is visible: neither replaced nor removed, at the clock seen or any later one.
 		const clock = observer.provider.awareness.meta.get(ownerId)!.clock;
 		for (const frame of [
-			awarenessFrame(ownerId, clock, null),
-			awarenessFrame(ownerId, clock + 1, null),
-			awarenessFrame(ownerId, clock + 1, { cursor: 'Päivi' }),
-			awarenessFrame(ownerId, clock + 50, { cursor: 'Päivi' })
+			awarenessFrame([ownerId, clock, null]),
+			awarenessFrame([ownerId, clock + 1, null]),
+			awarenessFrame([ownerId, clock + 1, { cursor: 'Päivi' }]),
+			awarenessFrame([ownerId, clock + 50, { cursor: 'Päivi' }])
 		]) {
 			raw.ws.send(frame);
 		}
@@ -126,14 +120,14 @@ describe('presence: a client id belongs to the connection that announced it firs
 		// What a stock provider does with a presence it received: sends it on, unchanged. Free.
 		const repeater = await openRaw(url, hostile.cookie);
 		raws.push(repeater);
-		for (let i = 0; i < 40; i++) repeater.ws.send(awarenessFrame(ownerId, clock, { cursor: 'Aino' }));
+		for (let i = 0; i < 40; i++) repeater.ws.send(awarenessFrame([ownerId, clock, { cursor: 'Aino' }]));
 		await rawHandled(repeater);
 		expect(repeater.isClosed()).toBe(false);
 
 		// Claims on it are refused one by one, and a run of them closes the sender like any flood.
 		const claimer = await openRaw(url, hostile.cookie);
 		raws.push(claimer);
-		for (let i = 1; i <= 40; i++) claimer.ws.send(awarenessFrame(ownerId, clock + i, { cursor: 'Päivi' }));
+		for (let i = 1; i <= 40; i++) claimer.ws.send(awarenessFrame([ownerId, clock + i, { cursor: 'Päivi' }]));
 		expect(await claimer.closed).toMatchObject({ code: CloseCode.RateLimited });
 		await handled(observer.provider);
 		expect(observer.provider.awareness.getStates().get(ownerId)).toMatchObject({ cursor: 'Aino' });

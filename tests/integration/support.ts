@@ -14,6 +14,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import * as Y from 'yjs';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/protocol/events.js';
+import { MessageType, SyncMessageType } from '../../src/lib/protocol/yjs-messages.js';
 import { App } from '../../server/app.js';
 import { configFrom } from '../../server/config.js';
 import type { Db } from '../../server/db/database.js';
@@ -382,4 +383,28 @@ export function serverForFile(overrides: Partial<Config> = {}): { readonly srv: 
 		if (srv) removeDir(srv.dataDir);
 	});
 	return live;
+}
+
+/** An awareness frame as a raw peer would send it: `[clientId, clock, state]` entries; a null state is a removal. */
+export function awarenessFrame(...entries: Array<[clientId: number, clock: number, state: unknown]>): Uint8Array {
+	const update = encoding.createEncoder();
+	encoding.writeVarUint(update, entries.length);
+	for (const [clientId, clock, state] of entries) {
+		encoding.writeVarUint(update, clientId);
+		encoding.writeVarUint(update, clock);
+		encoding.writeVarString(update, JSON.stringify(state));
+	}
+	const frame = encoding.createEncoder();
+	encoding.writeVarUint(frame, MessageType.Awareness);
+	encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+	return encoding.toUint8Array(frame);
+}
+
+/** A sync-protocol update frame carrying `update`, as a raw peer would send it. */
+export function updateFrame(update: Uint8Array): Uint8Array {
+	const frame = encoding.createEncoder();
+	encoding.writeVarUint(frame, MessageType.Sync);
+	encoding.writeVarUint(frame, SyncMessageType.Update);
+	encoding.writeVarUint8Array(frame, update);
+	return encoding.toUint8Array(frame);
 }
