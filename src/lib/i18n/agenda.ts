@@ -1,15 +1,7 @@
 import { m } from '$lib/paraglide/messages';
 import type { Phase } from '$lib/protocol/agenda';
+import { protocolLabels } from './labels';
 
-const names: Record<Phase, () => string> = {
-	introductions: m.phase_introductions,
-	client_voice: m.phase_client_voice,
-	perspectives: m.phase_perspectives,
-	service_map: m.phase_service_map,
-	plan: m.phase_plan,
-	responsible_worker: m.phase_responsible_worker,
-	close: m.phase_close
-};
 
 const hints: Record<Phase, () => string> = {
 	introductions: m.phase_introductions_hint,
@@ -21,7 +13,7 @@ const hints: Record<Phase, () => string> = {
 	close: m.phase_close_hint
 };
 
-export const phaseName = (phase: Phase) => names[phase]();
+export const phaseName = (phase: Phase) => protocolLabels.phases[phase]();
 export const phaseHint = (phase: Phase) => hints[phase]();
 
 const sections: Record<string, () => string> = {

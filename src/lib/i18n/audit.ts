@@ -1,6 +1,6 @@
 import { m } from '../paraglide/messages.js';
 import type { Locale } from '../paraglide/runtime.js';
-import { isPhase, type Phase } from '../protocol/agenda.js';
+import { isPhase } from '../protocol/agenda.js';
 import { lookup, protocolLabels, type Label } from './labels.js';
 import { vocabularyLabels } from './plan.js';
 
@@ -79,15 +79,6 @@ const refusals: Record<string, Label> = {
 	coordinator: m.audit_detail_reason_coordinator
 };
 
-const phases: Record<Phase, Label> = {
-	introductions: m.phase_introductions,
-	client_voice: m.phase_client_voice,
-	perspectives: m.phase_perspectives,
-	service_map: m.phase_service_map,
-	plan: m.phase_plan,
-	responsible_worker: m.phase_responsible_worker,
-	close: m.phase_close
-};
 
 export const auditActionLabel = (action: string, locale?: Locale): string => lookup(actions, locale)(action);
 
@@ -125,7 +116,7 @@ export function describeAuditDetail(
 		} else if (key === 'view' && typeof value === 'string') {
 			lines.push(m.audit_detail_view({ view: lookup(views, locale)(value) }, options));
 		} else if (key === 'phase' && typeof value === 'string') {
-			lines.push(m.audit_detail_phase({ phase: isPhase(value) ? phases[value]({}, options) : value }, options));
+			lines.push(m.audit_detail_phase({ phase: isPhase(value) ? protocolLabels.phases[value]({}, options) : value }, options));
 		} else if (key === 'format' && typeof value === 'string') {
 			lines.push(m.audit_detail_format({ format: value }, options));
 		} else if (key === 'rater' && typeof value === 'string') {

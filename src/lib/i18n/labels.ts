@@ -7,6 +7,7 @@ import type {
 	ParticipantRole,
 	Presence
 } from '../protocol/participants.js';
+import type { Phase } from '../protocol/agenda.js';
 
 /**
  * A catalog message without inputs: called with no locale on a page (the reader's language), with an
@@ -72,7 +73,18 @@ export const lookup =
 		Object.hasOwn(table, value) ? table[value as K]({}, locale ? { locale } : {}) : value;
 
 /** The protocol's tables, for an export that names values in the meeting's language. */
-export const protocolLabels = { roles, presences, accessLevels, accountRoles, consentOrganisations, languages };
+/** The agenda's steps (DESIGN.md): the room's agenda rail and the audit trail's phase changes. */
+const phases: Record<Phase, Label> = {
+	introductions: m.phase_introductions,
+	client_voice: m.phase_client_voice,
+	perspectives: m.phase_perspectives,
+	service_map: m.phase_service_map,
+	plan: m.phase_plan,
+	responsible_worker: m.phase_responsible_worker,
+	close: m.phase_close
+};
+
+export const protocolLabels = { roles, presences, accessLevels, accountRoles, consentOrganisations, languages, phases };
 
 export const roleLabel = lookup(roles);
 export const presenceLabel = lookup(presences);
