@@ -1,11 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { test as base, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 
 import { expect } from '@playwright/test';
+import { runAdmin } from '../helpers/admin';
 export { expect };
 
 /** Options each Playwright project sets in `use` (playwright.config.ts). */
@@ -15,13 +13,10 @@ export interface E2EOptions {
 }
 
 interface E2EFixtures {
-	/** Creates a meeting with the admin command line, as an operator would, and resolves to its id. */
-	createMeeting: (title: string) => Promise<string>;
 	/** This test's own accounts, meetings and signed-in contexts; the contexts close after the test. */
 	world: World;
 }
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * The Finnish catalog (the default locale): tests look for what a Finnish user reads, without copying
@@ -67,25 +62,11 @@ export function helsinkiDay(days: number): string {
 export const password = 'Verkosto-testi-Åäö-2024';
 
 /** Runs `npm run admin` against `dataDir`, with `input` on standard input; resolves to its last line. */
-export function admin(args: string[], dataDir: string, input = ''): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const child = spawn('npm', ['run', 'admin', '--silent', '--', ...args], {
-			cwd: repoRoot,
-			env: { ...process.env, DATA_DIR: dataDir },
-			stdio: ['pipe', 'pipe', 'pipe']
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-		child.once('error', reject);
-		child.once('close', (code) => {
-			const last = stdout.trim().split('\n').at(-1)?.trim();
-			if (code === 0 && last) resolve(last);
-			else reject(new Error(`admin ${args.join(' ')} exited ${code}:\n${stderr}`));
-		});
-		child.stdin.end(input);
-	});
+export async function admin(args: string[], dataDir: string, input = ''): Promise<string> {
+	const { code, stdout, stderr } = await runAdmin(args, dataDir, input, 'npm');
+	const last = stdout.trim().split('\n').at(-1)?.trim();
+	if (code === 0 && last) return last;
+	throw new Error(`admin ${args.join(' ')} exited ${code}:\n${stderr}`);
 }
 
 export interface Account {
@@ -138,20 +119,6 @@ export const phone: BrowserContextOptions = { viewport: { width: 390, height: 84
 
 export const test = base.extend<E2EFixtures, E2EOptions>({
 	dataDir: ['', { option: true, scope: 'worker' }],
-	createMeeting: async ({ dataDir }, use) => {
-		if (!dataDir) throw new Error('This project sets no `use.dataDir` (see playwright.config.ts).');
-		await use(async (title) => {
-			// The documented contract: `npm run admin -- meeting create` prints the id as its last line.
-			const { stdout } = await promisify(execFile)(
-				'npm',
-				['run', 'admin', '--silent', '--', 'meeting', 'create', '--title', title],
-				{ cwd: repoRoot, env: { ...process.env, DATA_DIR: dataDir } }
-			);
-			const id = stdout.trim().split('\n').at(-1)?.trim();
-			if (!id) throw new Error(`admin printed no meeting id:\n${stdout}`);
-			return id;
-		});
-	},
 	world: async ({ browser, dataDir }, use, testInfo) => {
 		const baseURL = testInfo.project.use.baseURL;
 		if (!dataDir || !baseURL) throw new Error('This project sets no `use.dataDir` or `use.baseURL` (see playwright.config.ts).');

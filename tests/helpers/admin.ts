@@ -10,12 +10,15 @@ export interface AdminRun {
 }
 
 /**
- * Runs the admin command line as `npm run admin` does (server/admin.ts under tsx) against `dataDir`,
- * with `input` on standard input (the password of `user add`).
+ * Runs the admin command line against `dataDir`, with `input` on standard input (the password of
+ * `user add`): as `npm run admin` runs it (server/admin.ts under tsx), or `via: 'npm'` through the
+ * README's own command.
  */
-export function runAdmin(args: string[], dataDir: string, input = ''): Promise<AdminRun> {
+export function runAdmin(args: string[], dataDir: string, input = '', via: 'tsx' | 'npm' = 'tsx'): Promise<AdminRun> {
+	const [command, prefix] =
+		via === 'npm' ? ['npm', ['run', 'admin', '--silent', '--']] : [process.execPath, ['--import', 'tsx', 'server/admin.ts']];
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'server/admin.ts', ...args], {
+		const child = spawn(command, [...prefix, ...args], {
 			cwd: root,
 			env: { ...process.env, DATA_DIR: dataDir },
 			stdio: ['pipe', 'pipe', 'pipe']
