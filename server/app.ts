@@ -510,6 +510,7 @@ export class App {
 			this.log.info('shutting down');
 			for (const timer of this.#timers) clearInterval(timer);
 			this.#timers = [];
+			this.room.close();
 			await new Promise<void>((resolve) => this.io.close(() => resolve()));
 			await this.documents.shutdown(CloseCode.GoingAway, 'server shutting down');
 			this.#yjs.close();

@@ -31,6 +31,8 @@ export type AuditAction =
 	| 'hand_lowered'
 	| 'turn_given'
 	| 'hands_cleared'
+	| 'screen_pinned'
+	| 'screen_unpinned'
 	| 'responsible_set'
 	| 'work_ability_recorded'
 	| 'goal_rated'
@@ -65,6 +67,8 @@ export const auditActions: readonly AuditAction[] = [
 	'hand_lowered',
 	'turn_given',
 	'hands_cleared',
+	'screen_pinned',
+	'screen_unpinned',
 	'responsible_set',
 	'work_ability_recorded',
 	'goal_rated',

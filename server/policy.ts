@@ -72,6 +72,7 @@ export function abilitiesOf(role: ParticipantRole, access: Access, state: Meetin
 	abilities.raiseHand = true;
 	abilities.movePhase = coordinator;
 	abilities.giveTurn = coordinator;
+	abilities.pinScreen = coordinator;
 	abilities.setResponsibleWorker = coordinator;
 	abilities.recordWorkAbility = coordinator || client;
 	abilities.answerHeard = coordinator || client;
@@ -91,6 +92,7 @@ const forbiddenMessages: Record<AbilityName, string> = {
 	editContent: 'You can read this meeting but not write in it.',
 	movePhase: "Only the meeting's coordinator can do this.",
 	giveTurn: "Only the meeting's coordinator can do this.",
+	pinScreen: "Only the meeting's coordinator chooses what the room screen shows.",
 	raiseHand: 'You do not have access to this meeting.',
 	setResponsibleWorker: "Only the meeting's coordinator names the responsible worker.",
 	recordWorkAbility: 'The client or the coordinator records the work ability rating.',

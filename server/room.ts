@@ -1,4 +1,4 @@
-import { isPhase, type Phase, type RaisedHand } from '../src/lib/protocol/agenda.js';
+import { isPhase, screenPinMinutes, type Phase, type RaisedHand, type ScreenPin } from '../src/lib/protocol/agenda.js';
 import type { AuditAction, AuditLog } from './audit.js';
 import type { Db } from './db/database.js';
 import { DomainError } from './errors.js';
@@ -8,6 +8,7 @@ export interface RoomDecisions {
 	phase: Phase;
 	hands: RaisedHand[];
 	speakerId: string | null;
+	pinned: ScreenPin | null;
 }
 
 /**
@@ -21,6 +22,11 @@ export class Room {
 	readonly #policy: Pick<Policy, 'require'>;
 	readonly #onChange: (meetingId: string) => void;
 	readonly #audit: Pick<AuditLog, 'record'> | undefined;
+	/**
+	 * Pins to the room screen, by meeting, each with the timer that ends it. In memory on purpose: a
+	 * pin is "for a while" (docs/room-screen.md), so a restart ending it early harms nothing.
+	 */
+	readonly #pins = new Map<string, { pin: ScreenPin; timer: ReturnType<typeof setTimeout> }>();
 
 	constructor(db: Db, policy: Pick<Policy, 'require'>, onChange: (meetingId: string) => void, audit?: Pick<AuditLog, 'record'>) {
 		this.#db = db;
@@ -50,8 +56,44 @@ export class Room {
 		return {
 			phase: isPhase(meeting?.phase) ? meeting.phase : 'introductions',
 			hands,
-			speakerId: meeting?.speaker_participant_id ?? null
+			speakerId: meeting?.speaker_participant_id ?? null,
+			pinned: this.#pins.get(meetingId)?.pin ?? null
 		};
+	}
+
+	/**
+	 * The coordinator pins a phase's work to the room screen for `screenPinMinutes`, or releases the
+	 * pin (`section` null). Pinning again replaces the pin and restarts its time. A phase change
+	 * keeps the pin: the coordinator pinned it to keep something in view while the meeting moves on.
+	 */
+	pinScreen(access: MeetingAccess, section: unknown, now = new Date()): void {
+		this.#policy.require(access, 'pinScreen');
+		if (section !== null && !isPhase(section)) throw new DomainError('invalid', 'Unknown screen section.');
+		const previous = this.#pins.get(access.meetingId);
+		if (previous) clearTimeout(previous.timer);
+		this.#pins.delete(access.meetingId);
+		if (section === null) {
+			// Releasing nothing is not a decision: nothing to record or broadcast.
+			if (previous) this.#decided(access, 'screen_unpinned');
+			return;
+		}
+		const ms = screenPinMinutes * 60_000;
+		const pin: ScreenPin = { section, until: new Date(now.getTime() + ms).toISOString() };
+		const timer = setTimeout(() => {
+			if (this.#pins.get(access.meetingId)?.pin !== pin) return;
+			this.#pins.delete(access.meetingId);
+			this.#onChange(access.meetingId);
+		}, ms);
+		// A pending pin must not keep the process (or a test run) alive.
+		timer.unref?.();
+		this.#pins.set(access.meetingId, { pin, timer });
+		this.#decided(access, 'screen_pinned', { phase: section });
+	}
+
+	/** Ends every pin's timer (the App's `close()`). */
+	close(): void {
+		for (const { timer } of this.#pins.values()) clearTimeout(timer);
+		this.#pins.clear();
 	}
 
 	setPhase(access: MeetingAccess, phase: unknown): void {

@@ -17,6 +17,10 @@ declare global {
 			/** In production: adapter-node's Node request, carrying the App server/main.ts put on it. */
 			req?: AppRequest;
 		}
+		interface PageData {
+			/** A shared display (the room screen): the root layout renders no header or footer. */
+			bare?: boolean;
+		}
 		interface Error {
 			message: string;
 			/** Why an invitation link was refused, so the page can say what to do. */

@@ -287,6 +287,10 @@ export function createRealtime(options: RealtimeOptions): { io: RealtimeServer; 
 			const call = authorized(eventPayloads['room:clear-hands'], payload, ack);
 			if (call) decide(call.reply, () => options.room.clearHands(call.access));
 		});
+		socket.on('room:pin-screen', (payload, ack) => {
+			const call = authorized(eventPayloads['room:pin-screen'], payload, ack);
+			if (call) decide(call.reply, () => options.room.pinScreen(call.access, call.input.section));
+		});
 		socket.on('doc:snapshot', (payload, ack) => {
 			const call = authorized(eventPayloads['doc:snapshot'], payload, ack);
 			if (!call) return;

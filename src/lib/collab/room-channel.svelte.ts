@@ -93,6 +93,11 @@ export class RoomChannel {
 		return this.#call((socket, ack) => socket.emit('room:clear-hands', { meetingId: this.meetingId }, ack));
 	}
 
+	/** Pins a phase's work to the room screen for a while (null releases it); coordinator only. */
+	pinScreen(section: Phase | null): Promise<void> {
+		return this.#call((socket, ack) => socket.emit('room:pin-screen', { meetingId: this.meetingId, section }, ack));
+	}
+
 	/** The server's Yjs snapshot of the document (null when it is not loaded). */
 	snapshot(): Promise<Uint8Array | null> {
 		return new Promise((resolve, reject) => {

@@ -38,6 +38,8 @@ const actions: Record<string, Label> = {
 	hand_lowered: m.audit_action_hand_lowered,
 	turn_given: m.audit_action_turn_given,
 	hands_cleared: m.audit_action_hands_cleared,
+	screen_pinned: m.screen_audit_pinned,
+	screen_unpinned: m.screen_audit_unpinned,
 	responsible_set: m.audit_action_responsible_set,
 	work_ability_recorded: m.audit_action_work_ability_recorded,
 	goal_rated: m.audit_action_goal_rated,

@@ -13,6 +13,8 @@ export const abilityNames = [
 	'movePhase',
 	/** Give the turn to someone, lower someone else's hand, clear the queue of hands. */
 	'giveTurn',
+	/** Pin a section to the room screen for a while, and release it (docs/room-screen.md). */
+	'pinScreen',
 	/** Raise and lower one's own hand: asks for a turn, writes nothing. */
 	'raiseHand',
 	/** Name the responsible worker and the follow-up date. */

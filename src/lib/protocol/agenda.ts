@@ -34,6 +34,20 @@ export interface ResponsibleDecision {
 	decidedAt: string;
 }
 
+/**
+ * What the coordinator pinned to the room screen (docs/room-screen.md): the screen shows that phase's
+ * work instead of the current phase's until `until` (server time, ISO) or until released. Kept in
+ * the server's memory only: a pin is "for a while", and a restart ends it.
+ */
+export interface ScreenPin {
+	section: Phase;
+	/** ISO timestamp (server clock) when the pin ends by itself. */
+	until: string;
+}
+
+/** How long a pin lasts unless released earlier. */
+export const screenPinMinutes = 10;
+
 /** Everything live about a meeting that is not content: sent whole on every change (it is small). */
 export interface RoomState {
 	meetingId: string;
@@ -58,6 +72,8 @@ export interface RoomState {
 	 * for the coordinator to confirm. Not a decision: `responsible` stays null until confirmed.
 	 */
 	responsibleProposal?: { participantId: string; contact: string } | null;
+	/** The section pinned to the room screen, or null (docs/room-screen.md). */
+	pinned?: ScreenPin | null;
 }
 
 /**

@@ -21,6 +21,8 @@ export const eventPayloads = {
 	'room:lower-hand': v.object({ meetingId, participantId }),
 	'room:turn': v.object({ meetingId, participantId: v.nullable(participantId) }),
 	'room:clear-hands': meeting,
+	/** Pin a phase's work to the room screen for a while; `section: null` releases the pin. */
+	'room:pin-screen': v.object({ meetingId, section: v.nullable(v.picklist(phases)) }),
 	'doc:snapshot': meeting
 } as const;
 
@@ -51,6 +53,8 @@ export interface ClientToServerEvents {
 	/** The coordinator gives the turn (null ends it). */
 	'room:turn': (payload: EventPayload<'room:turn'>, ack: Reply) => void;
 	'room:clear-hands': (payload: EventPayload<'room:clear-hands'>, ack: Reply) => void;
+	/** The coordinator pins a section to the room screen (null releases it); see docs/room-screen.md. */
+	'room:pin-screen': (payload: EventPayload<'room:pin-screen'>, ack: Reply) => void;
 	/**
 	 * The server's Yjs snapshot (state vector and delete set, `Y.encodeSnapshot`) of the meeting's
 	 * document, so a client can tell which of its changes the server has stored.
