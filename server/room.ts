@@ -77,13 +77,13 @@ export class Room {
 			if (previous) this.#decided(access, 'screen_unpinned');
 			return;
 		}
-		const ms = screenPinMinutes * 60_000;
-		const pin: ScreenPin = { section, until: new Date(now.getTime() + ms).toISOString() };
+		const until = now.getTime() + screenPinMinutes * 60_000;
+		const pin: ScreenPin = { section, until: new Date(until).toISOString() };
 		const timer = setTimeout(() => {
 			if (this.#pins.get(access.meetingId)?.pin !== pin) return;
 			this.#pins.delete(access.meetingId);
 			this.#onChange(access.meetingId);
-		}, ms);
+		}, Math.max(0, until - Date.now()));
 		// A pending pin must not keep the process (or a test run) alive.
 		timer.unref?.();
 		this.#pins.set(access.meetingId, { pin, timer });

@@ -49,6 +49,7 @@ const table: Record<MeetingState, string> = {
 	editContent             x.     x.    x.    x.     x.     x.     x.    x.    x.    x.
 	movePhase               ..     x.    ..    ..     ..     ..     ..    ..    ..    ..
 	giveTurn                ..     x.    ..    ..     ..     ..     ..    ..    ..    ..
+	pinScreen               ..     x.    ..    ..     ..     ..     ..    ..    ..    ..
 	raiseHand               xx     xx    xx    xx     xx     xx     xx    xx    xx    xx
 	setResponsibleWorker    ..     x.    ..    ..     ..     ..     ..    ..    ..    ..
 	recordWorkAbility       x.     x.    ..    ..     ..     ..     ..    ..    ..    ..
@@ -72,6 +73,7 @@ const table: Record<MeetingState, string> = {
 	editContent             ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	movePhase               ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	giveTurn                ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
+	pinScreen               ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	raiseHand               ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	setResponsibleWorker    ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	recordWorkAbility       ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
@@ -95,6 +97,7 @@ const table: Record<MeetingState, string> = {
 	editContent             ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	movePhase               ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	giveTurn                ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
+	pinScreen               ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	raiseHand               ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	setResponsibleWorker    ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
 	recordWorkAbility       ..     ..    ..    ..     ..     ..     ..    ..    ..    ..
@@ -248,6 +251,7 @@ const domainAttempts: Partial<Record<AbilityName, (person: Person) => unknown>> 
 	read: (p) => srv.app.participation.view(p.principal, meetingId, 'api'),
 	movePhase: (p) => srv.app.room.setPhase(accessOf(p), 'service_map'),
 	giveTurn: (p) => srv.app.room.giveTurn(accessOf(p), null),
+	pinScreen: (p) => srv.app.room.pinScreen(accessOf(p), 'service_map'),
 	raiseHand: (p) => srv.app.room.raiseHand(accessOf(p)),
 	setResponsibleWorker: (p) =>
 		srv.app.followUp.set(accessOf(p), { participantId: responsibleId, followUpDate: addMonths(helsinkiToday(), 1), followUpMode: 'call', contact: '020 634 0000' }),
@@ -268,6 +272,7 @@ const socketAttempts: Array<[string, AbilityName, (socket: RealtimeSocket, other
 	['room:phase', 'movePhase', (s) => s.emitWithAck('room:phase', { meetingId, phase: 'plan' })],
 	['room:turn', 'giveTurn', (s) => s.emitWithAck('room:turn', { meetingId, participantId: null })],
 	['room:clear-hands', 'giveTurn', (s) => s.emitWithAck('room:clear-hands', { meetingId })],
+	['room:pin-screen', 'pinScreen', (s) => s.emitWithAck('room:pin-screen', { meetingId, section: 'plan' })],
 	['room:lower-hand (someone else’s)', 'giveTurn', (s, other) => s.emitWithAck('room:lower-hand', { meetingId, participantId: other })],
 	['room:hand', 'raiseHand', (s) => s.emitWithAck('room:hand', { meetingId, raised: true })]
 ];
