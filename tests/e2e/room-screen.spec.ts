@@ -56,7 +56,7 @@ test('the screen shows the phase’s work written live on the laptop, with no ac
 
 	await test.step('service map: a service added on the laptop reads on the screen by name', async () => {
 		await moveTo(laptop, 'service_map');
-		const services = screen.getByRole('region', { name: fi.screen_services_heading });
+		const services = screen.getByRole('region', { name: fi.screen_services_heading, exact: true });
 		await expect(services).toBeVisible();
 		await laptop.locator('#new-service-name').fill(serviceName);
 		await laptop.getByRole('button', { name: fi.services_add_submit }).click();
@@ -68,9 +68,9 @@ test('the screen shows the phase’s work written live on the laptop, with no ac
 
 	await test.step('plan: a goal typed on the laptop appears in the screen’s plan', async () => {
 		await moveTo(laptop, 'plan');
-		const plan = screen.getByRole('region', { name: fi.screen_plan_heading });
+		const plan = screen.getByRole('region', { name: fi.screen_plan_heading, exact: true });
 		await expect(plan).toBeVisible();
-		await expect(screen.getByRole('region', { name: fi.screen_services_heading })).toHaveCount(0);
+		await expect(screen.getByRole('region', { name: fi.screen_services_heading, exact: true })).toHaveCount(0);
 		await laptop.getByRole('button', { name: fi.goals_add }).click();
 		await expect(laptop.locator('li[data-goal] .cm-content')).toBeFocused();
 		await laptop.keyboard.type(goalWords, { delay: 5 });
@@ -86,15 +86,15 @@ test('the coordinator pins a section to the screen and releases it in one click;
 	const nursePage = await openRoom(nurse, meetingId);
 	const screen = await openScreen(screenContext, meetingId);
 	await moveTo(laptop, 'plan');
-	await expect(screen.getByRole('region', { name: fi.screen_plan_heading })).toBeVisible();
+	await expect(screen.getByRole('region', { name: fi.screen_plan_heading, exact: true })).toBeVisible();
 
-	const control = laptop.getByRole('region', { name: fi.screen_pin_heading });
+	const control = laptop.getByRole('region', { name: fi.screen_pin_heading, exact: true });
 	await test.step('pin the service map: the screen shows it with a visible "pinned" note', async () => {
 		await control.getByLabel(fi.screen_pin_section_label).selectOption('service_map');
 		await control.getByRole('button', { name: fill(fi.screen_pin_button, { minutes: 10 }) }).click();
 		await expect(screen.locator('[data-pinned="service_map"]')).toBeVisible();
-		await expect(screen.getByRole('region', { name: fi.screen_services_heading })).toBeVisible();
-		await expect(screen.getByRole('region', { name: fi.screen_plan_heading })).toHaveCount(0);
+		await expect(screen.getByRole('region', { name: fi.screen_services_heading, exact: true })).toBeVisible();
+		await expect(screen.getByRole('region', { name: fi.screen_plan_heading, exact: true })).toHaveCount(0);
 		await expect(screen.locator('[data-screen-pinned]')).toContainText(fill(fi.screen_pinned_note, { time: '' }).split(' ')[0]!);
 		await expect(control.getByRole('status')).toContainText(fi.phase_service_map);
 	});
@@ -106,15 +106,15 @@ test('the coordinator pins a section to the screen and releases it in one click;
 	});
 
 	await test.step('the nurse has no pin control', async () => {
-		await expect(nursePage.getByRole('region', { name: fi.screen_pin_heading })).toHaveCount(0);
+		await expect(nursePage.getByRole('region', { name: fi.screen_pin_heading, exact: true })).toHaveCount(0);
 	});
 
 	await test.step('release: the screen follows the phase again', async () => {
 		await control.getByRole('button', { name: fi.screen_pin_release }).click();
 		await expect(screen.locator('[data-pinned]')).toHaveCount(0);
 		await expect(screen.locator('[data-screen-pinned]')).toHaveCount(0);
-		await expect(screen.getByRole('region', { name: fi.screen_perspectives_heading })).toBeVisible();
-		await expect(screen.getByRole('region', { name: fi.screen_perspectives_heading })).toContainText('Päivi Öhman');
+		await expect(screen.getByRole('region', { name: fi.screen_perspectives_heading, exact: true })).toBeVisible();
+		await expect(screen.getByRole('region', { name: fi.screen_perspectives_heading, exact: true })).toContainText('Päivi Öhman');
 	});
 });
 
@@ -127,7 +127,7 @@ test('everyone follows the phase, announced; "Stay here" keeps the tab and "Foll
 	const laptop = await openRoom(desk, meetingId);
 	const page = await openRoom(nurse, meetingId);
 	const tab = (section: string) => page.locator(`#tab-${section}`);
-	const announcement = page.locator('[aria-live="polite"]').filter({ hasText: /./ });
+	const announcement = page.locator('[data-phase-announcement]');
 
 	await test.step('following: the tab moves and a polite live region says which section opened', async () => {
 		await moveTo(laptop, 'service_map');
@@ -178,12 +178,12 @@ test('the room screen has no accessibility violations in Finnish, Swedish and En
 	await moveTo(laptop, 'service_map');
 	await laptop.locator('#new-service-name').fill(serviceName);
 	await laptop.getByRole('button', { name: fi.services_add_submit }).click();
-	await laptop.getByRole('region', { name: fi.screen_pin_heading }).getByRole('button', { name: fill(fi.screen_pin_button, { minutes: 10 }) }).click();
+	await laptop.getByRole('region', { name: fi.screen_pin_heading, exact: true }).getByRole('button', { name: fill(fi.screen_pin_button, { minutes: 10 }) }).click();
 	for (const locale of locales) {
 		const context = await world.sameSession(desk, { ...screenSize, language: locale });
 		const screen = await openScreen(context, meetingId);
 		const texts = { ...catalogs[locale], ...screenCatalog(locale) };
-		await expect(screen.getByRole('region', { name: texts.screen_services_heading }).getByText(serviceName).first()).toBeVisible();
+		await expect(screen.getByRole('region', { name: texts.screen_services_heading, exact: true }).getByText(serviceName).first()).toBeVisible();
 		await expect(screen.locator('[data-screen-pinned]')).toBeVisible();
 		await expectAccessible(screen, `the room screen (${locale})`);
 	}
