@@ -11,7 +11,7 @@ import { DocumentLog } from './document-log.js';
 import { isTransactionOrigin, migrationOrigin, peerOf } from './origins.js';
 import type { Peer } from './peer.js';
 import { PresenceOwnership } from './presence-ownership.js';
-import { WriteBatch, type DocumentHooks } from './write-batch.js';
+import { WriteBatch, type DocumentHooks, type WrittenForPolicy } from './write-batch.js';
 
 export interface LiveDocumentOptions {
 	store: DocumentStore;
@@ -19,6 +19,8 @@ export interface LiveDocumentOptions {
 	unloadDelayMs: number;
 	compactAfterUpdates: number;
 	hooks?: DocumentHooks;
+	/** Who may write in whose perspective, and the record of who did (write-batch.ts). */
+	writtenFor?: WrittenForPolicy;
 	/**
 	 * True once the meeting is closed: its document then accepts no update from anyone. Asked once,
 	 * when the document loads; a meeting closed while it is loaded is marked with `markClosed` inside
@@ -79,6 +81,7 @@ export class LiveDocument {
 			isClosed: () => this.#closed,
 			maxDocumentBytes: options.maxDocumentBytes,
 			hooks: options.hooks,
+			writtenFor: options.writtenFor,
 			afterStore: () => this.#compactIfLong()
 		});
 		this.#presence = new PresenceOwnership(this.awareness, this.#log);
