@@ -280,7 +280,10 @@ export class Closing {
 					access: person.access
 				});
 				copies.set(person.id, copy.id);
-				if (!person.userId) invites.push({ participantId: copy.id, ...this.#deps.invites.issue(copy.id, this.#deps.inviteTtlMs) });
+				if (!person.userId) {
+					const { token, expiresAt } = this.#deps.invites.issue(copy.id, this.#deps.inviteTtlMs);
+					invites.push({ participantId: copy.id, token, expiresAt });
+				}
 			}
 			// The coordinator who starts it takes part even if an earlier coordinator ran the last one.
 			if (!this.#deps.participants.forUser(meeting.id, principal.userId)) {

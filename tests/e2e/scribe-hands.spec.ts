@@ -11,12 +11,13 @@ import { addGoal } from '../../src/lib/meeting/index';
 import { connectProvider, synced } from '../helpers/yjs-client';
 import { catalogs, expect, expectAccessible, helsinkiDay, openRoom, sessionCookieOf, test, type Locale } from './fixtures';
 
+type ScribeCatalog = typeof import('../../messages/scribe/fi.json');
 const scribe = Object.fromEntries(
 	(['fi', 'sv', 'en'] as const).map((locale) => [
 		locale,
-		JSON.parse(readFileSync(new URL(`../../messages/scribe/${locale}.json`, import.meta.url), 'utf8')) as Record<string, string>
+		JSON.parse(readFileSync(new URL(`../../messages/scribe/${locale}.json`, import.meta.url), 'utf8')) as ScribeCatalog
 	])
-) as Record<Locale, Record<string, string>>;
+) as Record<Locale, ScribeCatalog>;
 const fill = (text: string, values: Record<string, string>) => text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? `{${key}}`);
 const fi = { ...catalogs.fi, ...scribe.fi };
 

@@ -14,4 +14,6 @@ CREATE TABLE written_for (
 	last_at TEXT NOT NULL,
 	PRIMARY KEY (meeting_id, writer_id, target_id)
 );
+ALTER TABLE sessions ADD COLUMN invite_id TEXT;
+CREATE INDEX sessions_by_invite ON sessions (invite_id) WHERE invite_id IS NOT NULL;
 `;
