@@ -118,3 +118,48 @@ test('the coordinator writes for a view-only expert; a remote hand reaches the t
 		await expectAccessible(coordinatorPage, 'summary with a perspective written for someone');
 	});
 });
+
+test('the coordinator names a scribe and keeps every invitation link; both pages pass axe in fi, sv and en', async ({ world }) => {
+	test.slow();
+	const coordinator = await world.account('Aino Äijälä');
+	const meetingId = await world.meeting('Verkostotapaaminen – Åström', coordinator);
+	const desk = await world.signedIn(coordinator);
+	await world.invite(desk, meetingId, { name: kelaName, role: 'kela', organisation: 'Kela', presence: 'remote', access: 'view' });
+	const nurse = await world.invite(desk, meetingId, { name: nurseName, role: 'nurse', organisation: 'Terveysasema', presence: 'remote' });
+	const page = await desk.newPage();
+	await page.goto(`/meetings/${meetingId}/participants`);
+
+	await test.step('a new link keeps the first one: both are listed, each with its own revoke', async () => {
+		await page.getByRole('button', { name: catalogs.fi.participants_reissue_for.replace('{name}', nurseName) }).click();
+		const links = page.locator(`[data-invites="${nurse.participantId}"]`);
+		await expect(links.getByRole('heading', { name: fill(fi.scribe_invites_heading, { count: '2' }) })).toBeVisible();
+		await expect(links.locator('li[data-invite]')).toHaveCount(2);
+		await expect(links.getByText(fill(fi.scribe_invite_revoke, { number: '1', name: nurseName }), { exact: true })).toBeVisible();
+	});
+
+	await test.step('the coordinator names the nurse scribe; the nurse’s room offers “Write for” the Kela expert', async () => {
+		await page.getByRole('button', { name: fill(fi.scribe_make, { name: nurseName }) }).click();
+		await expect(page.getByRole('button', { name: fill(fi.scribe_unmake, { name: nurseName }) })).toBeVisible();
+		await expect(page.locator('[data-scribe]')).toHaveText(fi.scribe_badge);
+		// A view-only participant cannot be a scribe: no button for them.
+		await expect(page.getByRole('button', { name: fill(fi.scribe_make, { name: kelaName }) })).toHaveCount(0);
+		const nurseContext = await world.guest(nurse.inviteUrl, nurseName);
+		const room = await openRoom(nurseContext, meetingId, 90_000);
+		await room.locator('#tab-situation').click();
+		await expect(room.getByRole('button', { name: fill(fi.scribe_write_for, { name: kelaName }) })).toBeVisible();
+	});
+
+	for (const locale of ['fi', 'sv', 'en'] as const) {
+		await test.step(`axe: the participants page and the room in ${locale}`, async () => {
+			const context = await world.sameSession(desk, { language: locale });
+			const people = await context.newPage();
+			await people.goto(`/meetings/${meetingId}/participants`);
+			await expect(people.getByRole('button', { name: fill(scribe[locale].scribe_unmake, { name: nurseName }) })).toBeVisible();
+			await expectAccessible(people, `participants page with two links and a scribe (${locale})`);
+			const room = await openRoom(context, meetingId, 90_000);
+			await room.locator('#tab-situation').click();
+			await expect(room.getByRole('button', { name: fill(scribe[locale].scribe_write_for, { name: kelaName }) })).toBeVisible();
+			await expectAccessible(room, `room with “Write for” (${locale})`);
+		});
+	}
+});
