@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '../log.js';
 import type { DocumentStore } from './storage.js';
-import { encodeAwareness, encodeUpdate, type AwarenessEntry } from './messages.js';
+import { encodeAwareness, encodeUpdate, type AwarenessEntry, type Deletions } from './messages.js';
 import { structsOf, type Struct } from './nesting.js';
 import { migrateDocument } from '../../src/lib/meeting/migrate.js';
 import { CachedAnswers } from './answers.js';
@@ -159,8 +159,8 @@ export class LiveDocument {
 	 * if storing failed or the update was refused. `structs` is the update decoded, when the caller
 	 * has decoded it already (server/yjs/messages.ts).
 	 */
-	receiveUpdate(peer: Peer, update: Uint8Array, structs: readonly Struct[] = structsOf(update)): Promise<void> {
-		return this.#writes.receive(peer, update, structs);
+	receiveUpdate(peer: Peer, update: Uint8Array, structs: readonly Struct[] = structsOf(update), deletions?: Deletions): Promise<void> {
+		return this.#writes.receive(peer, update, structs, deletions);
 	}
 
 	/**

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { CloseCode } from '../../src/lib/protocol/close-codes.js';
 import { DocumentTooLargeError } from './document-errors.js';
 import type { DocumentLog } from './document-log.js';
-import { ProtocolError } from './messages.js';
+import { ProtocolError, type Deletions } from './messages.js';
 import { maxTypeDepth, typeDepthAfter, type Struct } from './nesting.js';
 import { connectionOrigin } from './origins.js';
 import { perspectivesWritten } from './written-for.js';
@@ -54,6 +54,8 @@ interface IncomingUpdate {
 	peer: Peer;
 	update: Uint8Array;
 	structs: readonly Struct[];
+	/** Its delete set, when the caller decoded it already (else decoded when needed). */
+	deletions?: Deletions;
 	/** Other participants whose perspective it writes in (set by the check, for the record after it). */
 	writesFor?: ReadonlySet<string>;
 	/** `performance.now()` when the document received it. */
@@ -83,11 +85,11 @@ export class WriteBatch {
 	 * Resolves once the update is stored, applied and relayed; rejects (having applied and relayed
 	 * nothing) if storing failed or the update was refused.
 	 */
-	receive(peer: Peer, update: Uint8Array, structs: readonly Struct[]): Promise<void> {
+	receive(peer: Peer, update: Uint8Array, structs: readonly Struct[], deletions?: Deletions): Promise<void> {
 		this.#options.hooks?.onUpdateReceived?.();
 		const receivedAt = performance.now();
 		return new Promise((resolve, reject) => {
-			this.#incoming.push({ peer, update, structs, receivedAt, resolve, reject });
+			this.#incoming.push({ peer, update, structs, deletions, receivedAt, resolve, reject });
 			if (!this.#storeQueued) this.#queueStore();
 		});
 	}
@@ -138,7 +140,7 @@ export class WriteBatch {
 				}
 				const writerId = incoming.peer.identity?.participantId;
 				if (this.#options.writtenFor && writerId !== undefined) {
-					const { targets, unknown } = perspectivesWritten(doc, incoming.structs, incoming.update, before);
+					const { targets, unknown } = perspectivesWritten(doc, incoming.structs, incoming.update, before, incoming.deletions);
 					targets.delete(writerId);
 					if (targets.size > 0 || unknown) this.#options.writtenFor.check(meetingId, writerId, targets, unknown);
 					if (targets.size > 0) incoming.writesFor = targets;

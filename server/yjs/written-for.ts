@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { Deletions } from './messages.js';
 import type { Struct } from './nesting.js';
 
 /** The top-level name of a member's perspective (docs/document-model.md): `perspective:<participantId>`. */
@@ -16,7 +17,8 @@ export function perspectivesWritten(
 	doc: Y.Doc,
 	structs: readonly Struct[],
 	update: Uint8Array,
-	before: readonly (readonly Struct[])[] = []
+	before: readonly (readonly Struct[])[] = [],
+	deletions: Deletions = Y.decodeUpdate(update).ds as unknown as Deletions
 ): { targets: Set<string>; unknown: boolean } {
 	const targets = new Set<string>();
 	let unknown = false;
@@ -105,8 +107,7 @@ export function perspectivesWritten(
 	for (const struct of structs) if (struct instanceof Y.Item) note(rootOf(struct));
 
 	// Deletions: of items already in the document (those of the update itself were counted above).
-	const { ds } = Y.decodeUpdate(update) as unknown as { ds: { clients: Map<number, Array<{ clock: number; len: number }>> } };
-	for (const [client, ranges] of ds.clients) {
+	for (const [client, ranges] of deletions.clients) {
 		const stored = doc.store.clients.get(client);
 		if (!stored || stored.length === 0) continue;
 		for (const { clock, len } of ranges) {
