@@ -31,6 +31,7 @@ import { UserRepository } from './users.js';
 import { Metrics } from './metrics.js';
 import { createRealtime, type RealtimeServer } from './realtime/socket.js';
 import { DocumentRegistry } from './yjs/documents.js';
+import { Scribes } from './scribes.js';
 import { YjsEndpoint, type AuthorizeVerdict } from './yjs/endpoint.js';
 import type { PeerIdentity } from './yjs/connection.js';
 import { defaultLimits } from './yjs/limits.js';
@@ -81,6 +82,8 @@ export class App {
 	/** Made first: the domain emits on it, socket.io listens (server/events.ts). */
 	readonly events: AppEvents = createAppEvents();
 	readonly documents: DocumentRegistry;
+	/** Scribes and who wrote for whom (issue #21 item 2). */
+	readonly scribes: Scribes;
 	readonly metrics: Metrics;
 	readonly io: RealtimeServer;
 	readonly #yjs: YjsEndpoint;
@@ -140,6 +143,10 @@ export class App {
 			// From the meetings table, not Closing (which is made after the registry it closes documents in).
 			isClosed: (meetingId) => this.meetings.stateOf(meetingId) === 'closed',
 			maxDocumentBytes: config.maxDocumentBytes,
+			writtenFor: {
+				check: (...args) => this.scribes.check(...args),
+				written: (...args) => this.scribes.written(...args)
+			},
 			hooks: {
 				onStorageWrite: (seconds) => metrics.storageWriteSeconds.observe(seconds),
 				onUpdateReceived: () => metrics.updatesReceived.inc(),
@@ -183,6 +190,14 @@ export class App {
 			onConnectionCountChange: (n) => metrics.openConnections.set({ channel: 'yjs' }, n)
 		});
 		this.room = new Room(this.db, this.policy, roomChanged, this.audit);
+		this.scribes = new Scribes({
+			db: this.db,
+			meetings: this.meetings,
+			participants: this.participants,
+			policy: this.policy,
+			audit: this.audit,
+			onChange: roomChanged
+		});
 		this.followUp = new FollowUp(this.db, this.policy, roomChanged, this.audit);
 		this.catalogue = new Catalogue(this.db);
 		this.closing = new Closing({
@@ -195,6 +210,7 @@ export class App {
 			store: this.store,
 			room: this.room,
 			followUp: this.followUp,
+			scribes: this.scribes,
 			audit: this.audit,
 			policy: this.policy,
 			inviteTtlMs: config.inviteTtlDays * 24 * 60 * 60 * 1000,
@@ -374,7 +390,9 @@ export class App {
 			responsible: this.followUp.get(meetingId),
 			workAbilityScore: this.followUp.workAbility(meetingId)?.score ?? null,
 			consent: this.clientConsent.view(this.consents.latest(meetingId)),
-			responsibleProposal: this.followUp.proposal(meetingId)
+			responsibleProposal: this.followUp.proposal(meetingId),
+			scribes: this.scribes.scribes(meetingId),
+			writtenFor: this.scribes.list(meetingId)
 		};
 	}
 
@@ -391,7 +409,8 @@ export class App {
 			participants: this.participants,
 			room: this.room,
 			followUp: this.followUp,
-			consents: this.consents
+			consents: this.consents,
+			scribes: this.scribes
 		});
 	}
 

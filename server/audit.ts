@@ -36,7 +36,11 @@ export type AuditAction =
 	| 'responsible_set'
 	| 'work_ability_recorded'
 	| 'goal_rated'
-	| 'heard_recorded';
+	| 'heard_recorded'
+	| 'scribe_named'
+	| 'scribe_removed'
+	| 'written_for'
+	| 'invite_revoked';
 
 /** Every action, in the order docs/api.md lists them: the CSV and the page label each one. */
 export const auditActions: readonly AuditAction[] = [
@@ -72,7 +76,11 @@ export const auditActions: readonly AuditAction[] = [
 	'responsible_set',
 	'work_ability_recorded',
 	'goal_rated',
-	'heard_recorded'
+	'heard_recorded',
+	'scribe_named',
+	'scribe_removed',
+	'written_for',
+	'invite_revoked'
 ];
 
 /**

@@ -16,6 +16,7 @@ import type { ParticipantRepository } from './participants.js';
 import { assemblePlan, contentOf, type PlanJson } from './plan.js';
 import { abilitiesOf, type MeetingAccess, type Policy, type Principal } from './policy.js';
 import type { Room } from './room.js';
+import type { Scribes } from './scribes.js';
 import type { DocumentRegistry } from './yjs/documents.js';
 import type { DocumentStore } from './yjs/storage.js';
 
@@ -63,6 +64,8 @@ interface Deps {
 	store: DocumentStore;
 	room: Room;
 	followUp: FollowUp;
+	/** Who wrote for whom: the closed plan records it beside each perspective. */
+	scribes?: Pick<Scribes, 'list'>;
 	audit: AuditLog;
 	policy: Pick<Policy, 'require' | 'meeting'>;
 	inviteTtlMs: number;
@@ -163,6 +166,10 @@ export class Closing {
 					.get(seriesId)?.n ?? 0) + 1;
 			this.#deps.db.transaction(() => {
 				this.#deps.db.prepare('UPDATE meetings SET closed_at = ?, closed_by = ? WHERE id = ?').run(closedAt, closedBy, meetingId);
+				// A closed meeting has nobody waiting to speak and nobody speaking (issue #21 item 4): hands
+				// and the turn are the live room's, and would otherwise stay in every view of the record.
+				this.#deps.db.prepare('DELETE FROM raised_hands WHERE meeting_id = ?').run(meetingId);
+				this.#deps.db.prepare('UPDATE meetings SET speaker_participant_id = NULL WHERE id = ?').run(meetingId);
 				this.#deps.db
 					.prepare(
 						'INSERT INTO plan_versions (meeting_id, series_id, version, plan, sha256, closed_by, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?)'
@@ -273,7 +280,10 @@ export class Closing {
 					access: person.access
 				});
 				copies.set(person.id, copy.id);
-				if (!person.userId) invites.push({ participantId: copy.id, ...this.#deps.invites.issue(copy.id, this.#deps.inviteTtlMs) });
+				if (!person.userId) {
+					const { token, expiresAt } = this.#deps.invites.issue(copy.id, this.#deps.inviteTtlMs);
+					invites.push({ participantId: copy.id, token, expiresAt });
+				}
 			}
 			// The coordinator who starts it takes part even if an earlier coordinator ran the last one.
 			if (!this.#deps.participants.forUser(meeting.id, principal.userId)) {

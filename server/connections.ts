@@ -1,4 +1,5 @@
 import { CloseCode, closeReasons } from '../src/lib/protocol/close-codes.js';
+import { storedSessionId } from './auth.js';
 
 /** Something live that can be cut off: a Yjs websocket or a socket.io socket. */
 export interface Closable {
@@ -73,6 +74,18 @@ export class LiveConnections {
 	/** Closes the connections one session opened (signing out ends that session only, not the account's others). */
 	closeSession(sessionId: string, code: number = CloseCode.SessionEnded, reason: string = closeReasons[CloseCode.SessionEnded]): number {
 		return this.#closeAll(this.#bySession.get(sessionId), code, reason);
+	}
+
+	/**
+	 * Closes the connections of the sessions whose stored ids (`storedSessionId`, the hash kept in the
+	 * database) are in `stored`: a revoked invitation link names its sessions only by those.
+	 */
+	closeStoredSessions(stored: ReadonlySet<string>, code: number, reason: string): number {
+		let closed = 0;
+		for (const sessionId of [...this.#bySession.keys()]) {
+			if (stored.has(storedSessionId(sessionId))) closed += this.closeSession(sessionId, code, reason);
+		}
+		return closed;
 	}
 
 	/**

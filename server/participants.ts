@@ -19,6 +19,8 @@ export interface Participant {
 	presence: Presence;
 	access: Access;
 	revoked: boolean;
+	/** Named scribe by the coordinator: may write a perspective on another participant's behalf (issue #21). */
+	scribe: boolean;
 	createdAt: string;
 }
 
@@ -33,6 +35,7 @@ interface ParticipantRow {
 	presence: Presence;
 	access: Access;
 	revoked_at: string | null;
+	scribe: number;
 	created_at: string;
 }
 
@@ -47,6 +50,7 @@ const toParticipant = (row: ParticipantRow): Participant => ({
 	presence: row.presence,
 	access: row.access,
 	revoked: row.revoked_at !== null,
+	scribe: row.scribe === 1,
 	createdAt: row.created_at
 });
 
@@ -84,6 +88,7 @@ export class ParticipantRepository {
 			presence: input.presence,
 			access: input.access,
 			revoked: false,
+			scribe: false,
 			createdAt: new Date().toISOString()
 		};
 		this.#db
@@ -145,6 +150,11 @@ export class ParticipantRepository {
 	/** Keeps the name a guest chose when joining beside the record (null: none); never changes `name`. */
 	setChosenName(id: string, chosenName: string | null): void {
 		this.#db.prepare('UPDATE participants SET chosen_name = ? WHERE id = ?').run(chosenName, id);
+	}
+
+	/** Names or un-names a scribe; true when it changed. */
+	setScribe(id: string, scribe: boolean): boolean {
+		return this.#db.prepare('UPDATE participants SET scribe = ? WHERE id = ? AND scribe != ?').run(scribe ? 1 : 0, id, scribe ? 1 : 0).changes > 0;
 	}
 
 	revoke(id: string): boolean {

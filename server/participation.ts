@@ -1,7 +1,7 @@
 import { CloseCode } from '../src/lib/protocol/close-codes.js';
 import type { ConsentOrganisation, NewMeeting, NewParticipant } from '../src/lib/protocol/participants.js';
 import type { AuditEvent, AuditLog } from './audit.js';
-import { guestUserId, type Auth } from './auth.js';
+import { guestUserId, storedSessionId, type Auth } from './auth.js';
 import type { LiveConnections } from './connections.js';
 import type { Consent, ConsentRepository } from './consents.js';
 import { DomainError, refusal } from './errors.js';
@@ -156,18 +156,37 @@ export class Participation {
 	}
 
 	/**
-	 * A new link for a guest participant; the old one stops working, the sessions made from it end
-	 * (InviteRepository.issue) and their live connections close with 4440.
+	 * A new link for a guest participant, beside the ones they have: earlier links keep working until
+	 * the coordinator revokes them one by one (`revokeInvite`, issue #21 item 9; docs/api.md).
 	 */
-	reissueInvite(principal: Principal, meetingId: string, participantId: string): { token: string; expiresAt: string } {
+	reissueInvite(principal: Principal, meetingId: string, participantId: string): { id: string; token: string; expiresAt: string } {
 		this.#require(principal, meetingId, 'manageParticipants');
 		const participant = this.#participantOf(meetingId, participantId);
 		if (participant.revoked) throw new DomainError('conflict', 'This participant was removed; add them again instead.');
 		if (participant.userId) throw new DomainError('unprocessable', 'This participant signs in with an account.');
 		const invite = this.#deps.invites.issue(participant.id, this.#options.inviteTtlMs);
-		this.#deps.connections.closeParticipant(participant.id, CloseCode.SessionEnded, 'invitation replaced');
 		this.#deps.audit.record('invite_issued', { actor: principal, meetingId, detail: { participantId, reissued: true } });
 		return invite;
+	}
+
+	/** A guest's links that still work (not revoked, not expired), oldest first; for the coordinator. */
+	validInvites(principal: Principal, meetingId: string, participantId: string): Array<{ id: string; createdAt: string; expiresAt: string }> {
+		this.#require(principal, meetingId, 'revokeParticipant');
+		return this.#deps.invites.valid(this.#participantOf(meetingId, participantId).id);
+	}
+
+	/**
+	 * Revokes one invitation link: it stops working, the sessions made from it end and their live
+	 * connections close with 4440 (every session of the guest, when it was their last valid link).
+	 * Allowed also after closing, like removing a participant: it only takes access away.
+	 */
+	revokeInvite(principal: Principal, meetingId: string, participantId: string, inviteId: string): void {
+		this.#require(principal, meetingId, 'revokeParticipant');
+		const participant = this.#participantOf(meetingId, participantId);
+		const ended = this.#deps.invites.revoke(participant.id, inviteId);
+		if (ended === null) throw new DomainError('not_found', 'No such valid invitation link. It may have been revoked already.');
+		this.#deps.connections.closeStoredSessions(new Set(ended), CloseCode.SessionEnded, 'invitation revoked');
+		this.#deps.audit.record('invite_revoked', { actor: principal, meetingId, detail: { participantId } });
 	}
 
 	/**
@@ -240,6 +259,9 @@ export class Participation {
 		// choice is kept beside it, so choosing someone else's name impersonates nobody (issue #20 item 8).
 		this.#deps.participants.setChosenName(participantId, sameName(name, preview.participant.name) ? null : name);
 		const session = await this.#deps.auth.createSession(guestUserId(participantId), {});
+		// The link this session comes from: revoking that link ends this session (issue #21 item 9).
+		const link = this.#deps.invites.check(token);
+		if (link.ok) this.#deps.invites.bindSession(storedSessionId(session.id), link.inviteId);
 		const actor: Principal = { kind: 'guest', participantId, meetingId, sessionId: session.id, name: preview.participant.name };
 		if (preview.consentRequired && input.consent) {
 			this.#deps.consents.record({ meetingId, participantId, organisations: input.consent, recordedBy: participantId });

@@ -7,6 +7,7 @@ import type { ConsentRepository } from './consents.js';
 import type { FollowUp } from './follow-up.js';
 import type { Participant, ParticipantRepository } from './participants.js';
 import type { Room } from './room.js';
+import type { Scribes } from './scribes.js';
 import type { DocumentRegistry } from './yjs/documents.js';
 
 /** The plan as data: the live document's content and the server's decisions, for `GET …/plan`. */
@@ -14,7 +15,11 @@ export interface PlanJson {
 	meetingId: string;
 	phase: string;
 	clientVoice: string;
-	perspectives: Array<{ participantId: string; name: string | null; text: string }>;
+	/**
+	 * `writtenBy`: who else wrote in this perspective (the scribe, issue #21), as the server saw it;
+	 * present only when someone did, so plans closed before it read as they were.
+	 */
+	perspectives: Array<{ participantId: string; name: string | null; text: string; writtenBy?: Array<{ participantId: string; name: string | null }> }>;
 	openQuestions: Array<{ id: string; text: string; resolved: boolean }>;
 	services: ReturnType<typeof readServices>;
 	goals: ReturnType<typeof readGoals>;
@@ -44,6 +49,8 @@ type PlanDeps = {
 	room: Room;
 	followUp: FollowUp;
 	consents: Pick<ConsentRepository, 'latest'>;
+	/** Who wrote in whose perspective (server/scribes.ts); absent: nobody wrote for anyone. */
+	scribes?: Pick<Scribes, 'list'>;
 };
 
 /** The content part of the plan, read from a Y.Doc through the document model. */
@@ -65,15 +72,17 @@ export function assemblePlan(meetingId: string, content: ReturnType<typeof conte
 	const responsible = deps.followUp.get(meetingId);
 	const person = responsible ? byId.get(responsible.participantId) : undefined;
 	const consent = deps.consents.latest(meetingId);
+	const writtenFor = deps.scribes?.list(meetingId) ?? [];
+	const writersOf = (participantId: string) =>
+		writtenFor.filter((w) => w.participantId === participantId).map((w) => ({ participantId: w.writerId, name: byId.get(w.writerId)?.name ?? null }));
 	return {
 		meetingId,
 		phase: deps.room.decisions(meetingId).phase,
 		clientVoice: content.clientVoice,
-		perspectives: [...content.perspectives].map(([participantId, text]) => ({
-			participantId,
-			name: byId.get(participantId)?.name ?? null,
-			text
-		})),
+		perspectives: [...content.perspectives].map(([participantId, text]) => {
+			const writtenBy = writersOf(participantId);
+			return { participantId, name: byId.get(participantId)?.name ?? null, text, ...(writtenBy.length > 0 ? { writtenBy } : {}) };
+		}),
 		openQuestions: content.openQuestions.map(({ id, text, resolved }) => ({ id, text, resolved })),
 		services: content.services,
 		goals: content.goals,

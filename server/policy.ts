@@ -86,6 +86,17 @@ export function abilitiesOf(role: ParticipantRole, access: Access, state: Meetin
 	return abilities;
 }
 
+/**
+ * A participant's abilities: `abilitiesOf` their role, access and the meeting's state, plus what the
+ * coordinator granted them by name. A named scribe (issue #21 item 2) writes on someone's behalf while
+ * they may write at all (edit access, meeting open); the coordinator always may.
+ */
+export function abilitiesOfParticipant(participant: Pick<Participant, 'role' | 'access' | 'scribe'>, state: MeetingState): Abilities {
+	const abilities = abilitiesOf(participant.role, participant.access, state);
+	if (participant.scribe && abilities.editContent) abilities.writeOnBehalf = true;
+	return abilities;
+}
+
 /** What each ability's refusal says to someone who never has it (403). English: pages localize by code. */
 const forbiddenMessages: Record<AbilityName, string> = {
 	read: 'You do not have access to this meeting.',
@@ -108,7 +119,7 @@ const forbiddenMessages: Record<AbilityName, string> = {
 	export: 'You do not have access to this meeting.',
 	viewAudit: "Only the meeting's coordinator can do this.",
 	deleteMeeting: "Only the meeting's coordinator deletes the meeting.",
-	writeOnBehalf: "Only the meeting's coordinator writes on someone's behalf."
+	writeOnBehalf: "Only the meeting's coordinator or a scribe they named writes on someone's behalf."
 };
 
 /** The refusal of every decision once the meeting is closed (409; docs/api.md, docs/abilities.md). */
@@ -170,7 +181,7 @@ export class Policy {
 				canEdit,
 				canDecide: canEdit && participant.role === 'coordinator',
 				state,
-				abilities: abilitiesOf(participant.role, participant.access, state),
+				abilities: abilitiesOfParticipant(participant, state),
 				principal
 			}
 		};
@@ -184,7 +195,7 @@ export class Policy {
 	 */
 	require(access: MeetingAccess, name: AbilityName): Abilities {
 		const state = this.#meetings.stateOf(access.meetingId);
-		const abilities = state === access.state ? access.abilities : abilitiesOf(access.participant.role, access.participant.access, state);
+		const abilities = state === access.state ? access.abilities : abilitiesOfParticipant(access.participant, state);
 		if (!abilities[name]) throw refusalOf(access.participant.role, access.participant.access, state, name);
 		return abilities;
 	}

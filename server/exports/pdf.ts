@@ -197,7 +197,10 @@ function writeFull(w: Writer, input: ExportInput, l: Labels) {
 			return {
 				label: `${i + 1}.`,
 				body: p.text,
-				details: [[p.name, person ? l.roleAt(person.role, person.role === 'client' ? '' : person.organisation) : ''].filter(Boolean).join(', ')]
+				details: [
+					[p.name, person ? l.roleAt(person.role, person.role === 'client' ? '' : person.organisation) : ''].filter(Boolean).join(', '),
+					...p.writtenBy.map((writer) => m.scribe_written_by({ writer, name: p.name }, o))
+				]
 			};
 		})
 	);

@@ -45,7 +45,9 @@ export function plainSummary(input: ExportInput): { title: string; blocks: Plain
 		blocks.push({
 			heading: m.record_plain_perspectives_heading({}, o),
 			sentences: [],
-			items: perspectives.map((p) => `${p.name}: ${p.text}`)
+			items: perspectives.map(
+				(p) => `${p.name}: ${p.text}${p.writtenBy.map((writer) => ` (${m.scribe_written_by({ writer, name: p.name }, o)})`).join('')}`
+			)
 		});
 	}
 
@@ -119,14 +121,18 @@ export function plainSummary(input: ExportInput): { title: string; blocks: Plain
 }
 
 /** The perspectives that have words in them, with their writers' names, in the participants' order. */
-export function writtenPerspectives(input: ExportInput): Array<{ participantId: string; name: string; organisation: string; text: string }> {
+export function writtenPerspectives(
+	input: ExportInput
+): Array<{ participantId: string; name: string; organisation: string; text: string; writtenBy: string[] }> {
 	const plan = input.version.plan;
 	const order = new Map(plan.participants.map((p, i) => [p.id, i]));
 	return plan.perspectives
 		.filter((p) => p.text.trim())
 		.map((p) => {
 			const person = plan.participants.find((q) => q.id === p.participantId);
-			return { participantId: p.participantId, name: p.name ?? person?.name ?? '—', organisation: person?.organisation ?? '', text: p.text.trim() };
+			// Who else wrote it (the scribe, issue #21), as the server recorded it in the closed plan.
+			const writtenBy = (p.writtenBy ?? []).map((w) => w.name ?? plan.participants.find((q) => q.id === w.participantId)?.name ?? '—');
+			return { participantId: p.participantId, name: p.name ?? person?.name ?? '—', organisation: person?.organisation ?? '', text: p.text.trim(), writtenBy };
 		})
 		.sort((a, b) => (order.get(a.participantId) ?? Infinity) - (order.get(b.participantId) ?? Infinity));
 }

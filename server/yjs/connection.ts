@@ -191,7 +191,7 @@ export class YjsConnection implements Peer {
 					break;
 				}
 				this.#doc
-					.receiveUpdate(this, message.update, message.structs)
+					.receiveUpdate(this, message.update, message.structs, message.deletions)
 					.catch((error: unknown) => this.#fail('update', error))
 					.finally(done);
 				break;

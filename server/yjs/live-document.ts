@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '../log.js';
 import type { DocumentStore } from './storage.js';
-import { encodeAwareness, encodeUpdate, type AwarenessEntry } from './messages.js';
+import { encodeAwareness, encodeUpdate, type AwarenessEntry, type Deletions } from './messages.js';
 import { structsOf, type Struct } from './nesting.js';
 import { migrateDocument } from '../../src/lib/meeting/migrate.js';
 import { CachedAnswers } from './answers.js';
@@ -11,7 +11,7 @@ import { DocumentLog } from './document-log.js';
 import { isTransactionOrigin, migrationOrigin, peerOf } from './origins.js';
 import type { Peer } from './peer.js';
 import { PresenceOwnership } from './presence-ownership.js';
-import { WriteBatch, type DocumentHooks } from './write-batch.js';
+import { WriteBatch, type DocumentHooks, type WrittenForPolicy } from './write-batch.js';
 
 export interface LiveDocumentOptions {
 	store: DocumentStore;
@@ -19,6 +19,8 @@ export interface LiveDocumentOptions {
 	unloadDelayMs: number;
 	compactAfterUpdates: number;
 	hooks?: DocumentHooks;
+	/** Who may write in whose perspective, and the record of who did (write-batch.ts). */
+	writtenFor?: WrittenForPolicy;
 	/**
 	 * True once the meeting is closed: its document then accepts no update from anyone. Asked once,
 	 * when the document loads; a meeting closed while it is loaded is marked with `markClosed` inside
@@ -79,6 +81,7 @@ export class LiveDocument {
 			isClosed: () => this.#closed,
 			maxDocumentBytes: options.maxDocumentBytes,
 			hooks: options.hooks,
+			writtenFor: options.writtenFor,
 			afterStore: () => this.#compactIfLong()
 		});
 		this.#presence = new PresenceOwnership(this.awareness, this.#log);
@@ -156,8 +159,8 @@ export class LiveDocument {
 	 * if storing failed or the update was refused. `structs` is the update decoded, when the caller
 	 * has decoded it already (server/yjs/messages.ts).
 	 */
-	receiveUpdate(peer: Peer, update: Uint8Array, structs: readonly Struct[] = structsOf(update)): Promise<void> {
-		return this.#writes.receive(peer, update, structs);
+	receiveUpdate(peer: Peer, update: Uint8Array, structs: readonly Struct[] = structsOf(update), deletions?: Deletions): Promise<void> {
+		return this.#writes.receive(peer, update, structs, deletions);
 	}
 
 	/**

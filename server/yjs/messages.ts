@@ -5,6 +5,9 @@ import { CloseCode } from '../../src/lib/protocol/close-codes.js';
 import { MessageType, SyncMessageType } from '../../src/lib/protocol/yjs-messages.js';
 import type { Struct } from './nesting.js';
 
+/** An update's delete set as decoded (`Y.decodeUpdate(update).ds`): ranges of clocks per client. */
+export type Deletions = { clients: Map<number, Array<{ clock: number; len: number }>> };
+
 /** One decoded awareness entry: the state is `null` when the peer removed it. */
 export interface AwarenessEntry {
 	clientId: number;
@@ -15,7 +18,7 @@ export interface AwarenessEntry {
 /** A message from a peer, fully decoded and validated before anything acts on it. */
 export type InboundMessage =
 	| { type: 'sync-step-1'; stateVector: Uint8Array }
-	| { type: 'update'; update: Uint8Array; empty: boolean; structs: Struct[] }
+	| { type: 'update'; update: Uint8Array; empty: boolean; structs: Struct[]; deletions: Deletions }
 	| { type: 'awareness'; update: Uint8Array; entries: AwarenessEntry[] }
 	| { type: 'query-awareness' };
 
@@ -96,7 +99,7 @@ function parseSync(decoder: decoding.Decoder): InboundMessage {
 				throw malformed('subdocuments are not part of the meeting document');
 			}
 			checkApplicable(structs, decoded.ds, payload);
-			return { type: 'update', update: payload, empty, structs };
+			return { type: 'update', update: payload, empty, structs, deletions: decoded.ds as unknown as Deletions };
 		}
 		default:
 			throw malformed(`unknown sync message type ${syncType}`);

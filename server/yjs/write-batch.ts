@@ -2,9 +2,10 @@ import * as Y from 'yjs';
 import { CloseCode } from '../../src/lib/protocol/close-codes.js';
 import { DocumentTooLargeError } from './document-errors.js';
 import type { DocumentLog } from './document-log.js';
-import { ProtocolError } from './messages.js';
+import { ProtocolError, type Deletions } from './messages.js';
 import { maxTypeDepth, typeDepthAfter, type Struct } from './nesting.js';
 import { connectionOrigin } from './origins.js';
+import { perspectivesWritten } from './written-for.js';
 import type { Peer } from './peer.js';
 
 export interface DocumentHooks {
@@ -16,6 +17,17 @@ export interface DocumentHooks {
 	 * the queue, the checks, the durable append and the apply. What the server adds to an edit's way.
 	 */
 	onUpdateRelayed?(seconds: number): void;
+}
+
+/**
+ * Who may write in whose perspective (the scribe, issue #21 item 2). `check` throws the refusal when
+ * the peer may not write for everyone in `targets` (other participants' ids; `unknown`: the update
+ * has items whose place could not be found); `written` is told, after the update is stored and
+ * applied, whom the peer wrote for.
+ */
+export interface WrittenForPolicy {
+	check(meetingId: string, writerId: string, targets: ReadonlySet<string>, unknown: boolean): void;
+	written(meetingId: string, writerId: string, targets: ReadonlySet<string>): void;
 }
 
 /** What a write batch needs of its live document. */
@@ -30,6 +42,7 @@ export interface WriteBatchOptions {
 	/** Largest stored size (snapshot plus logged updates) a document may reach. */
 	maxDocumentBytes?: number;
 	hooks?: DocumentHooks;
+	writtenFor?: WrittenForPolicy;
 	/** Called after each batch that stored something (the document decides whether to compact). */
 	afterStore(): void;
 }
@@ -41,6 +54,10 @@ interface IncomingUpdate {
 	peer: Peer;
 	update: Uint8Array;
 	structs: readonly Struct[];
+	/** Its delete set, when the caller decoded it already (else decoded when needed). */
+	deletions?: Deletions;
+	/** Other participants whose perspective it writes in (set by the check, for the record after it). */
+	writesFor?: ReadonlySet<string>;
 	/** `performance.now()` when the document received it. */
 	receivedAt: number;
 	resolve: () => void;
@@ -68,11 +85,11 @@ export class WriteBatch {
 	 * Resolves once the update is stored, applied and relayed; rejects (having applied and relayed
 	 * nothing) if storing failed or the update was refused.
 	 */
-	receive(peer: Peer, update: Uint8Array, structs: readonly Struct[]): Promise<void> {
+	receive(peer: Peer, update: Uint8Array, structs: readonly Struct[], deletions?: Deletions): Promise<void> {
 		this.#options.hooks?.onUpdateReceived?.();
 		const receivedAt = performance.now();
 		return new Promise((resolve, reject) => {
-			this.#incoming.push({ peer, update, structs, receivedAt, resolve, reject });
+			this.#incoming.push({ peer, update, structs, deletions, receivedAt, resolve, reject });
 			if (!this.#storeQueued) this.#queueStore();
 		});
 	}
@@ -121,6 +138,13 @@ export class WriteBatch {
 				if (typeDepthAfter(doc, incoming.structs, maxTypeDepth, before) > maxTypeDepth) {
 					throw new ProtocolError(CloseCode.MalformedMessage, `shared types nested deeper than ${maxTypeDepth} levels`);
 				}
+				const writerId = incoming.peer.identity?.participantId;
+				if (this.#options.writtenFor && writerId !== undefined) {
+					const { targets, unknown } = perspectivesWritten(doc, incoming.structs, incoming.update, before, incoming.deletions);
+					targets.delete(writerId);
+					if (targets.size > 0 || unknown) this.#options.writtenFor.check(meetingId, writerId, targets, unknown);
+					if (targets.size > 0) incoming.writesFor = targets;
+				}
 			} catch (error) {
 				incoming.reject(error);
 				continue;
@@ -139,11 +163,12 @@ export class WriteBatch {
 			return;
 		}
 		const seconds = (performance.now() - started) / 1000;
-		for (const { peer, update, receivedAt, resolve, reject } of accepted) {
+		for (const { peer, update, receivedAt, resolve, reject, writesFor } of accepted) {
 			hooks?.onStorageWrite?.(seconds);
 			try {
 				// Relayed inside, by the document's `update` event, to every peer but this one.
 				Y.applyUpdate(doc, update, connectionOrigin(peer));
+				if (writesFor && peer.identity) this.#options.writtenFor?.written(meetingId, peer.identity.participantId, writesFor);
 				hooks?.onUpdateRelayed?.((performance.now() - receivedAt) / 1000);
 				resolve();
 			} catch (error) {

@@ -9,9 +9,11 @@
  * page says so.
  */
 import type { Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { catalogs, expect, password, test } from './fixtures';
 
 const fi = catalogs.fi;
+const scribe = JSON.parse(readFileSync(new URL('../../messages/scribe/fi.json', import.meta.url), 'utf8')) as typeof import('../../messages/scribe/fi.json');
 const sv = catalogs.sv;
 const coordinatorName = 'Kaisa Östman-Järvinen';
 const guestName = 'Åsa Sjöström';
@@ -148,13 +150,19 @@ test('without JavaScript: set up, sign out and in, create a meeting, add partici
 		await expect(people.getByRole('heading', { level: 3, name: guestName })).toBeVisible();
 	});
 
-	const inviteUrl = await test.step('a new link for the guest replaces the first one', async () => {
+	const inviteUrl = await test.step('a new link for the guest is listed beside the first one, which the coordinator then revokes', async () => {
 		await desk.getByRole('button', { name: fi.participants_reissue_for.replace('{name}', guestName) }).click();
 		const link = desk.getByRole('region', { name: fi.invite_heading.replace('{name}', guestName) }).getByLabel(fi.invite_link_label);
 		await expect(link).toBeVisible();
 		const url = await link.inputValue();
 		expect(url).toMatch(/\/join\/[A-Za-z0-9_-]{22,}$/);
 		expect(url).not.toBe(firstInviteUrl);
+		// Both links are valid until revoked one by one (issue #21 item 9).
+		await expect(desk.getByText(scribe.scribe_invites_heading.replace('{count}', '2'))).toBeVisible();
+		await desk.getByText(scribe.scribe_invite_revoke.replace('{number}', '1').replace('{name}', guestName), { exact: true }).click();
+		await desk.getByRole('button', { name: scribe.scribe_invite_revoke_confirm }).click();
+		await expect(desk.getByRole('status').filter({ hasText: scribe.scribe_invite_revoked_done.replace('{name}', guestName) })).toBeVisible();
+		await expect(desk.getByText(scribe.scribe_invites_heading.replace('{count}', '1'))).toBeVisible();
 		return url;
 	});
 

@@ -114,18 +114,28 @@ describe('invitation links', () => {
 		});
 	});
 
-	it('a replaced link is refused once a new one is issued; the new one works', async () => {
+	it('a new link keeps the old one working; both are listed; a revoked link is refused, the other still works', async () => {
 		const { token: old, participant } = invite('Siiri Öörni');
 		const renewed = srv.app.participation.reissueInvite(coordinator.principal, meetingId, participant.id);
 		expect(renewed.token).not.toBe(old);
+		const links = srv.app.participation.validInvites(coordinator.principal, meetingId, participant.id);
+		expect(links.map((link) => link.id)).toEqual([expect.any(String), renewed.id]);
+		expect(JSON.stringify(links)).not.toContain(old);
+		await expect(srv.app.participation.join(old, { name: 'Siiri Öörni' }, freshAddress())).resolves.toMatchObject({ meetingId });
+
+		srv.app.participation.revokeInvite(coordinator.principal, meetingId, participant.id, links[0]!.id);
 		await expectRefused(old, {
 			code: 'forbidden',
 			status: 403,
 			reason: 'revoked',
 			message: /no longer in use\. Ask the coordinator for a new one/
 		});
+		expect(srv.app.participation.validInvites(coordinator.principal, meetingId, participant.id).map((link) => link.id)).toEqual([renewed.id]);
 		const joined = await srv.app.participation.join(renewed.token, { name: 'Siiri Öörni' }, freshAddress());
 		expect(joined.meetingId).toBe(meetingId);
+		// A link that is not (or no longer) valid: a clear refusal, nothing changes.
+		const again = await refusalOf(() => srv.app.participation.revokeInvite(coordinator.principal, meetingId, participant.id, links[0]!.id));
+		expect(again.code).toBe('not_found');
 	});
 
 	it('a link used to join, then revoked, cannot be used again; the session it gave has ended', async () => {

@@ -2,7 +2,7 @@
  * A session's end ends its connections (issue 20, item 5): after sign-out the open Yjs connection
  * still relayed edits and socket.io still answered; an expired session was not checked on a live
  * connection; sessions made from a replaced invitation link stayed valid. Each of the five ends —
- * sign-out, expiry, account disabled, participant revoked, invitation link replaced — must close that
+ * sign-out, expiry, account disabled, participant revoked, invitation link revoked — must close that
  * session's live Yjs and socket.io connections within a second, with a documented code (4440 for an
  * ended session, 4403 for lost access), and the session must not open a new one. Real server, real
  * SQLite file, stock y-websocket provider and socket.io client.
@@ -125,19 +125,29 @@ describe('each end of a session closes its live connections within a second', ()
 		expect(await comeBack(meeting.id, nurse.cookie)).toEqual({ yjs: CloseCode.Unauthenticated, socket: 'refused' });
 	});
 
-	it('invitation link replaced: the sessions made from the old link end (4440); the new link works', async () => {
+	it('invitation link revoked: the sessions made from that link end (4440); a session from another link stays', async () => {
 		const { meeting, coordinator } = await meetingWithCoordinator(shared.srv.app, 'Verkostotapaaminen: Sanna Häkkinen');
 		const client = await guest(shared.srv.app, meeting.id, coordinator, { role: 'client', name: 'Sanna Häkkinen' });
 		const live = await connect(shared.srv, clients, meeting.id, client.cookie);
 
+		// A new link (for a second device) does not end the first link's session (issue #21 item 9).
+		const second = shared.srv.app.participation.reissueInvite(coordinator.principal, meeting.id, client.participant.id);
+		const other = await shared.srv.app.participation.join(second.token, { name: 'Sanna Häkkinen', consent: ['health', 'kela'] }, '127.0.0.1');
+		expect(await comeBack(meeting.id, client.cookie)).toEqual({ yjs: 'synced', socket: 'connected' });
+		const links = shared.srv.app.participation.validInvites(coordinator.principal, meeting.id, client.participant.id);
+		expect(links.map((link) => link.id)).toHaveLength(2);
+
 		const start = performance.now();
-		const renewed = shared.srv.app.participation.reissueInvite(coordinator.principal, meeting.id, client.participant.id);
+		shared.srv.app.participation.revokeInvite(coordinator.principal, meeting.id, client.participant.id, links[0]!.id);
 		await expectEnded(live, start, CloseCode.SessionEnded);
 		expect(await comeBack(meeting.id, client.cookie)).toEqual({ yjs: CloseCode.Unauthenticated, socket: 'refused' });
-		expect(shared.srv.app.db.prepare('SELECT count(*) AS n FROM sessions WHERE participant_id = ?').get(client.participant.id)).toEqual({ n: 0 });
+		expect(await comeBack(meeting.id, `verkosto_session=${other.sessionId}`)).toEqual({ yjs: 'synced', socket: 'connected' });
+		expect(shared.srv.app.audit.forMeeting(meeting.id).map((e) => e.action)).toContain('invite_revoked');
 
-		const again = await shared.srv.app.participation.join(renewed.token, { name: 'Sanna Häkkinen', consent: ['health', 'kela'] }, '127.0.0.1');
-		expect(await comeBack(meeting.id, `verkosto_session=${again.sessionId}`)).toEqual({ yjs: 'synced', socket: 'connected' });
+		// Revoking the last valid link ends every session of the guest.
+		shared.srv.app.participation.revokeInvite(coordinator.principal, meeting.id, client.participant.id, second.id);
+		expect(await comeBack(meeting.id, `verkosto_session=${other.sessionId}`)).toEqual({ yjs: CloseCode.Unauthenticated, socket: 'refused' });
+		expect(shared.srv.app.db.prepare('SELECT count(*) AS n FROM sessions WHERE participant_id = ?').get(client.participant.id)).toEqual({ n: 0 });
 	});
 
 	it('expiry: a session that expires while connected closes its connections with 4440 within a second of its expiry', async () => {

@@ -8,6 +8,7 @@ import { sql as updatesByMeeting } from './0007_updates_by_meeting.js';
 import { sql as revocationIndexes } from './0008_revocation_indexes.js';
 import { sql as record } from './0009_record.js';
 import { sql as chosenNames } from './0010_chosen_names.js';
+import { sql as scribes } from './0011_scribes.js';
 
 export interface Migration {
 	version: number;
@@ -29,5 +30,6 @@ export const migrations: readonly Migration[] = [
 	{ version: 7, name: 'updates_by_meeting', sql: updatesByMeeting },
 	{ version: 8, name: 'revocation_indexes', sql: revocationIndexes },
 	{ version: 9, name: 'record', sql: record },
-	{ version: 10, name: 'chosen_names', sql: chosenNames }
+	{ version: 10, name: 'chosen_names', sql: chosenNames },
+	{ version: 11, name: 'scribes', sql: scribes }
 ];

@@ -43,7 +43,11 @@ const actions: Record<string, Label> = {
 	responsible_set: m.audit_action_responsible_set,
 	work_ability_recorded: m.audit_action_work_ability_recorded,
 	goal_rated: m.audit_action_goal_rated,
-	heard_recorded: m.audit_action_heard_recorded
+	heard_recorded: m.audit_action_heard_recorded,
+	scribe_named: m.scribe_audit_scribe_named,
+	scribe_removed: m.scribe_audit_scribe_removed,
+	written_for: m.scribe_audit_written_for,
+	invite_revoked: m.scribe_audit_invite_revoked
 };
 
 /** The actions this table names (the unit test holds it to server/audit.ts). */

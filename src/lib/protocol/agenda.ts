@@ -24,6 +24,12 @@ export interface RaisedHand {
 	raisedAt: string;
 }
 
+/** A perspective written by one participant (`writerId`) for another (`participantId`): the scribe. */
+export interface WrittenFor {
+	writerId: string;
+	participantId: string;
+}
+
 /** The responsible worker and follow-up as the coordinator decided them (a server decision). */
 export interface ResponsibleDecision {
 	participantId: string;
@@ -74,6 +80,10 @@ export interface RoomState {
 	responsibleProposal?: { participantId: string; contact: string } | null;
 	/** The section pinned to the room screen, or null (docs/room-screen.md). */
 	pinned?: ScreenPin | null;
+	/** Participants the coordinator named scribe (issue #21): they may write for others. */
+	scribes?: string[];
+	/** Who wrote in whose perspective, as the server saw it (never as a client claims). */
+	writtenFor?: WrittenFor[];
 }
 
 /**

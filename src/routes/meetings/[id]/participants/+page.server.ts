@@ -43,7 +43,11 @@ export const load: PageServerLoad = ({ params, locals, url }) => {
 				access: p.access,
 				revoked: p.revoked,
 				hasAccount: p.userId !== null,
-				isYou: p.id === access.participant.id
+				isYou: p.id === access.participant.id,
+				scribe: p.scribe,
+				// Every link of a guest that still works (issue #21 item 9): only when and until, never the
+				// link itself (the server keeps its hash only).
+				invites: p.userId === null && !p.revoked ? participation.validInvites(principal, params.id, p.id) : []
 			})),
 			addable,
 			abilities
@@ -152,6 +156,49 @@ export const actions: Actions = {
 			commonRefusal(cause, event.url);
 			if (isDomainError(cause) && (cause.code === 'conflict' || cause.code === 'unprocessable')) {
 				return fail(cause.status, { action: 'reissue' as const, problem: 'reissue_refused' as const });
+			}
+			throw cause;
+		}
+	},
+
+	/** Revokes one invitation link; the sessions made from it end (server/participation.ts). */
+	revokeInvite: async (event) => {
+		const principal = signedIn(event);
+		const form = await event.request.formData();
+		const participantId = field(form, 'participantId');
+		const inviteId = field(form, 'inviteId');
+		const { participation } = event.locals.app;
+		try {
+			const participant = participation.participants(principal, event.params.id).find((p) => p.id === participantId);
+			if (!participant) return fail(404, { action: 'revokeInvite' as const, problem: 'participant_not_found' as const });
+			participation.revokeInvite(principal, event.params.id, participant.id, inviteId);
+			return { action: 'revokeInvite' as const, inviteRevoked: participant.name };
+		} catch (cause) {
+			commonRefusal(cause, event.url);
+			if (isDomainError(cause) && cause.code === 'not_found') {
+				return fail(404, { action: 'revokeInvite' as const, problem: 'invite_not_found' as const });
+			}
+			throw cause;
+		}
+	},
+
+	/** Names or un-names a scribe (issue #21 item 2): they may write perspectives for others. */
+	scribe: async (event) => {
+		const principal = signedIn(event);
+		const form = await event.request.formData();
+		const participantId = field(form, 'participantId');
+		const on = field(form, 'scribe') === 'on';
+		const { participation, scribes } = event.locals.app;
+		try {
+			const access = participation.access(principal, event.params.id);
+			scribes.setScribe(access, participantId, on);
+			return { action: 'scribe' as const };
+		} catch (cause) {
+			const closed = closedRefusal(cause, 'scribe' as const);
+			if (closed) return closed;
+			commonRefusal(cause, event.url);
+			if (isDomainError(cause) && (cause.code === 'not_found' || cause.code === 'unprocessable')) {
+				return fail(cause.status, { action: 'scribe' as const, problem: 'scribe_refused' as const });
 			}
 			throw cause;
 		}
