@@ -6,7 +6,24 @@
  */
 import { readFileSync } from 'node:fs';
 import type { BrowserContext } from '@playwright/test';
-import { catalogs, editorText, editorUnder, expect, expectAccessible, locales, openRoom, syncStatus, test, type World } from './fixtures';
+import * as Y from 'yjs';
+import { addAction, addGoal, addService } from '../../src/lib/meeting/index';
+import { connectProvider, synced } from '../helpers/yjs-client';
+import {
+	catalogs,
+	editorText,
+	editorUnder,
+	expect,
+	expectAccessible,
+	helsinkiDay,
+	locales,
+	openRoom,
+	sessionCookieOf,
+	syncStatus,
+	test,
+	useLanguage,
+	type World
+} from './fixtures';
 
 /** The phone view's own catalog (messages/phone/), beside the shared ones. */
 const phoneCatalogs = Object.fromEntries(
@@ -71,5 +88,95 @@ test('a network cut shows in words within 3 s, and a change written offline is s
 		// The server has it: another device opening the meeting now reads it from the server.
 		const desktop = await openRoom(desk, meetingId);
 		await expect.poll(() => editorText(editorUnder(desktop, fi.meeting_client_voice_heading)), { timeout: 15_000 }).toBe(offlineWords);
+	});
+});
+
+/** Writes a service, a goal and its action into the meeting's document as the coordinator's device would. */
+async function writePlan(desk: BrowserContext, baseURL: string, meetingId: string, ownerId: string) {
+	const { doc, provider } = connectProvider(`${baseURL.replace(/^http/, 'ws')}/yjs`, meetingId, new Y.Doc(), {
+		cookie: await sessionCookieOf(desk)
+	});
+	await synced(provider);
+	const serviceId = addService(doc, { name: 'Työkokeilu Äänekoskella', provider: 'Työllisyyspalvelut' });
+	const goalId = addGoal(doc, { text: 'Palaan työhön osa-aikaisesti syksyllä.', area: 'work' });
+	addAction(doc, { text: 'Haen työkokeilua.', goalId, serviceId, owner: ownerId, due: helsinkiDay(30) });
+	// The server has stored it once a fresh state vector from it covers ours.
+	provider.destroy();
+	doc.destroy();
+}
+
+test('the client’s phone opens at the current phase, calm, large and without destructive controls', async ({ world }, testInfo) => {
+	const baseURL = testInfo.project.use.baseURL!;
+	const { meetingId, desk, client, clientId } = await meetingWithClient(world, 'Selkeä näkymä – Sjöström');
+	await writePlan(desk, baseURL, meetingId, clientId);
+	await setPhase(desk, meetingId, 'plan');
+	const page = await openRoom(client, meetingId);
+	const view = page.locator('[data-client-view]');
+
+	await test.step('the phase comes first, with its plain-language text, and the plan as a simple list', async () => {
+		const now = page.getByRole('heading', { name: fi.agenda_current.replace('{phase}', fi.phase_plan) });
+		await expect(now).toBeVisible();
+		await expect(page.getByText(fi.phone_phase_plan)).toBeVisible();
+		// At the top of the phone's screen, without scrolling.
+		const box = await now.boundingBox();
+		expect(box!.y + box!.height).toBeLessThan(740);
+		await expect(view).toHaveAttribute('data-part', 'plan');
+		const plan = page.getByRole('region', { name: fi.phone_plan_heading, exact: true });
+		await expect(plan.getByRole('listitem')).toContainText('Palaan työhön osa-aikaisesti syksyllä.');
+		await expect(plan).toContainText('Haen työkokeilua.');
+		await expect(plan).toContainText(fi.phone_action_who.replace('{name}', clientName));
+	});
+
+	await test.step('nothing on it deletes, removes or picks an owner, and the type is large', async () => {
+		await expect(page.getByRole('button', { name: /poista|remove|ta bort/i })).toHaveCount(0);
+		await expect(page.getByRole('combobox')).toHaveCount(0);
+		const size = await view.evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
+		expect(size).toBeGreaterThanOrEqual(20);
+		// A page one reads on a phone, not the 7,000–11,000 px of the professional editor.
+		const height = await page.evaluate(() => document.documentElement.scrollHeight);
+		expect(height).toBeLessThan(4 * 740);
+	});
+
+	await test.step('the phase moves: the phone follows to the services', async () => {
+		await setPhase(desk, meetingId, 'service_map');
+		await expect(view).toHaveAttribute('data-part', 'map');
+		await expect(page.getByRole('region', { name: fi.phone_map_heading, exact: true })).toContainText('Työkokeilu Äänekoskella');
+	});
+
+	await test.step('axe finds nothing in Finnish, Swedish or English', async () => {
+		for (const locale of locales) {
+			await useLanguage(client, baseURL, locale);
+			await page.reload();
+			await expect(syncStatus(page)).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
+			await expect(page.getByText(phoneCatalogs[locale].phone_phase_service_map)).toBeVisible();
+			await expectAccessible(page, `the client's phone view (${locale})`);
+		}
+		await useLanguage(client, baseURL, 'fi');
+	});
+
+	await test.step('the full view stays one tap away, and back', async () => {
+		await page.reload();
+		await page.getByRole('button', { name: fi.phone_full_view }).click();
+		await expect(view).toHaveCount(0);
+		await page.getByRole('button', { name: fi.phone_simple_view }).click();
+		await expect(view).toBeVisible();
+	});
+
+	await test.step('after closing, the client’s summary opens with the plain plan; the hash is folded away', async () => {
+		const kela = await world.invite(desk, meetingId, { name: 'Väinö Öhman', role: 'kela', organisation: 'Kela' });
+		const responsible = { participantId: kela.participantId, followUpDate: helsinkiDay(30), followUpMode: 'call', contact: '020 634 0000' };
+		expect((await desk.request.put(`/api/meetings/${meetingId}/responsible`, { data: responsible })).status()).toBe(200);
+		const closed = await desk.request.post(`/api/meetings/${meetingId}/close`, { data: { confirmIncompleteActions: true } });
+		expect(closed.status(), await closed.text()).toBe(200);
+		await page.goto(`/meetings/${meetingId}/summary`);
+		const headings = page.getByRole('heading', { level: 2 });
+		await expect(headings.first()).toBeVisible();
+		const plain = page.getByRole('region').filter({ has: page.locator('#plain-heading') });
+		await expect(plain).toContainText('Palaan työhön osa-aikaisesti syksyllä.');
+		expect(await headings.first().getAttribute('id')).toBe('plain-heading');
+		await expect(page.getByText(/SHA-256/)).toBeHidden();
+		await page.getByText(fi.phone_summary_details).click();
+		await expect(page.getByText(/SHA-256/)).toBeVisible();
+		await expectAccessible(page, "the client's summary");
 	});
 });
