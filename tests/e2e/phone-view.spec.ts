@@ -156,6 +156,8 @@ test('the client’s phone opens at the current phase, calm, large and without d
 
 	await test.step('the full view stays one tap away, and back', async () => {
 		await page.reload();
+		// Hydrated (the live status shows) before the button is pressed.
+		await expect(syncStatus(page)).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
 		await page.getByRole('button', { name: fi.phone_full_view }).click();
 		await expect(view).toHaveCount(0);
 		await page.getByRole('button', { name: fi.phone_simple_view }).click();
