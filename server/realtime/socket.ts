@@ -306,6 +306,17 @@ export function createRealtime(options: RealtimeOptions): { io: RealtimeServer; 
 			);
 		});
 
+		// Cheap on purpose: no policy check, no database, nothing broadcast. It passes the same token
+		// bucket as every other event (one a second is far below its rate), so it cannot be used to flood.
+		socket.on('connection:heartbeat', (payload, ack) => {
+			if (typeof ack !== 'function') return;
+			if (!v.safeParse(eventPayloads['connection:heartbeat'], payload).success) {
+				ack({ ok: false, error: { code: 'invalid_payload', message: 'the heartbeat carries an empty object' } });
+				return;
+			}
+			ack({ ok: true });
+		});
+
 		socket.on('disconnecting', () => {
 			for (const id of socket.data.participants.keys()) {
 				const presence = presenceOf(id);

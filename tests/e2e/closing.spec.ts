@@ -67,7 +67,8 @@ test('closing in the browser turns another participant’s editor read-only live
 
 	const clientEditor = editorUnder(clientPage, fi.meeting_client_voice_heading);
 	await test.step('the client can write before closing', async () => {
-		await clientPage.locator('#tab-situation').click();
+		// The client's calm view (ClientView.svelte) keeps their words folded while the phase is the close.
+		await clientPage.locator('summary[data-part="words"]').click();
 		await expect(clientEditor).toBeEditable();
 		await clientEditor.pressSequentially('Haluan palata töihin.', { delay: 5 });
 		await expect(coordinatorPage.locator('[data-state="connected"]')).toBeVisible();

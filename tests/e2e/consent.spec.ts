@@ -42,7 +42,8 @@ test('consent to share with no organisation reads "not shared" everywhere, and c
 	});
 
 	await test.step('the client changes the scope in the room; the checklist follows live', async () => {
-		await clientPage.locator('#tab-follow_up').click();
+		// The client's calm view (ClientView.svelte) keeps the follow-up folded while the phase is the close.
+		await clientPage.locator('summary[data-part="follow_up"]').click();
 		const panel = clientPage.getByRole('region', { name: fi.record_consent_heading });
 		await expect(panel).toContainText(fi.record_consent_now.replace('{scope}', fi.record_not_shared));
 		await panel.getByRole('checkbox', { name: fi.consent_org_kela, exact: true }).check();

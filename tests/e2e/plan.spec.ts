@@ -49,6 +49,9 @@ async function team(world: World, title: string, options: { coordinator?: Browse
 
 /** A participant's own page of the meeting, once its document is live. */
 async function openSection(page: Page, section: 'map' | 'plan'): Promise<void> {
+	// The client's phone opens in the calm view (ClientView.svelte); these tests use every editor.
+	const fullView = page.locator('[data-full-view]');
+	if (await fullView.count()) await fullView.click();
 	await page.locator(`#tab-${section}`).click();
 	await expect(page.locator(`#tab-${section}`)).toHaveAttribute('aria-selected', 'true');
 }

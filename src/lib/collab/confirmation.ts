@@ -27,13 +27,40 @@ export function snapshotContains(outer: Snapshot, inner: Snapshot): boolean {
 }
 
 /**
+ * What one local edit counts as for a person: the item it touched. An edit inside a list's item (a
+ * service's name, a goal's text) is that item; an edit of a whole list (adding or removing an item)
+ * is a change of its own each time; any other shared type (the client's own words) is itself.
+ * Typing a sentence is one change, not one per keystroke (issue #21, item 6: "Unsaved: 102").
+ */
+function changeKeys(transaction: Y.Transaction): unknown[] {
+	const keys = new Set<unknown>();
+	for (const type of transaction.changed.keys()) {
+		if (type instanceof Y.Array) {
+			keys.add({});
+			continue;
+		}
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any shared type, whatever it holds
+		let key: Y.AbstractType<any> = type;
+		for (let parent = type.parent; parent; parent = parent.parent) {
+			if (parent instanceof Y.Array) break;
+			key = parent;
+		}
+		keys.add(key);
+	}
+	return [...keys];
+}
+
+/**
  * Counts local changes the server has not confirmed storing. A change counts from the moment it is
  * made; it is confirmed when a snapshot of the server's document contains the local document as it
- * was when the check started.
+ * was when the check started. `pending` counts updates (one per keystroke: for "is anything
+ * unsaved?"); `changes` counts the distinct items edited (for telling a person how many).
  */
 export class ConfirmationTracker {
 	#made = 0;
 	#confirmed = 0;
+	/** The item each unconfirmed local edit touched, with the count of updates made when it came. */
+	#edits: Array<{ upTo: number; key: unknown }> = [];
 	readonly #doc: Y.Doc;
 	readonly #isLocal: (origin: unknown) => boolean;
 	readonly #onChange: () => void;
@@ -42,11 +69,18 @@ export class ConfirmationTracker {
 		this.#doc = doc;
 		this.#isLocal = options.isLocal;
 		this.#onChange = options.onChange;
+		doc.on('afterTransaction', this.#record);
 		doc.on('update', this.#count);
 	}
 
 	get pending(): number {
 		return this.#made - this.#confirmed;
+	}
+
+	/** How many distinct items the unconfirmed local edits touched (0 when nothing is pending). */
+	get changes(): number {
+		if (this.pending === 0) return 0;
+		return Math.max(1, new Set(this.#edits.map((edit) => edit.key)).size);
 	}
 
 	/** Asks `serverSnapshot` and marks as confirmed what it contains; true when nothing is pending. */
@@ -58,14 +92,22 @@ export class ConfirmationTracker {
 		if (!encoded) return false;
 		if (snapshotContains(Y.decodeSnapshot(encoded), local)) {
 			this.#confirmed = Math.max(this.#confirmed, askedAt);
+			this.#edits = this.#edits.filter((edit) => edit.upTo > this.#confirmed);
 			this.#onChange();
 		}
 		return this.pending === 0;
 	}
 
 	destroy(): void {
+		this.#doc.off('afterTransaction', this.#record);
 		this.#doc.off('update', this.#count);
 	}
+
+	// 'afterTransaction' comes just before the transaction's 'update': the edit belongs to that update.
+	#record = (transaction: Y.Transaction) => {
+		if (!this.#isLocal(transaction.origin)) return;
+		for (const key of changeKeys(transaction)) this.#edits.push({ upTo: this.#made + 1, key });
+	};
 
 	#count = (_update: Uint8Array, origin: unknown) => {
 		if (!this.#isLocal(origin)) return;

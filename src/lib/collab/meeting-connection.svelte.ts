@@ -11,6 +11,11 @@ export interface MeetingConnectionOptions {
 	serverSnapshot?: () => Promise<Uint8Array | null>;
 	/** Local awareness fields (the server replaces `user` with its own record). */
 	awareness?: Record<string, unknown>;
+	/**
+	 * False while the application heartbeat gets no answer from the server (the room channel's
+	 * `reachable`): a dead network a websocket has not noticed yet is then said at once.
+	 */
+	reachable?: () => boolean;
 }
 
 /**
@@ -26,10 +31,12 @@ export class MeetingConnection {
 	#refusal = $state<number | null>(null);
 	#online = $state(true);
 	#pending = $state(0);
+	#changes = $state(0);
 	#everConnected = false;
 	#confirmTimer: ReturnType<typeof setTimeout> | undefined;
 	readonly #tracker: ConfirmationTracker;
 	readonly #serverSnapshot: (() => Promise<Uint8Array | null>) | undefined;
+	readonly #reachable: () => boolean;
 	readonly #cleanup: Array<() => void> = [];
 
 	constructor(meetingId: string, options: MeetingConnectionOptions = {}, base: Location = location) {
@@ -45,10 +52,12 @@ export class MeetingConnection {
 			this.provider.awareness.setLocalStateField(key, value);
 		}
 		this.#serverSnapshot = options.serverSnapshot;
+		this.#reachable = options.reachable ?? (() => true);
 		this.#tracker = new ConfirmationTracker(this.doc, {
 			isLocal: (origin) => origin !== this.provider,
 			onChange: () => {
 				this.#pending = this.#tracker.pending;
+				this.#changes = this.#tracker.changes;
 				this.#scheduleConfirm();
 			}
 		});
@@ -95,7 +104,17 @@ export class MeetingConnection {
 		});
 	}
 
+	/**
+	 * One truthful state (issue #21, item 6): `offline` as soon as the browser says the network is gone,
+	 * `reconnecting` as soon as the heartbeat goes unanswered, even while the websocket has not noticed
+	 * yet (it takes up to 30 s to), and `connected` only while the server answers.
+	 */
 	get state(): SyncState {
+		if (this.#state === 'refused') return 'refused';
+		if (!this.#online) return 'offline';
+		// The network is there but the server does not answer (a dropped Wi-Fi behind a working access
+		// point, a restarting server): reconnecting, said at once rather than when the websocket notices.
+		if (this.#state === 'connected' && !this.#reachable()) return 'reconnecting';
 		return this.#state;
 	}
 
@@ -107,6 +126,21 @@ export class MeetingConnection {
 	/** Local changes not yet confirmed as stored by the server. */
 	get pending(): number {
 		return this.#pending;
+	}
+
+	/** How many items (a text, a service, a goal…) the unconfirmed local changes touched. */
+	get changes(): number {
+		return this.#changes;
+	}
+
+	/**
+	 * Drops the websocket and dials again: called when the heartbeat went unanswered, since the
+	 * provider's own timeout for a silent connection is 30 s.
+	 */
+	redial(): void {
+		if (this.#state === 'refused') return;
+		this.provider.disconnect();
+		this.provider.connect();
 	}
 
 	/** The close code that stopped reconnecting, if any. */
@@ -143,6 +177,7 @@ export class MeetingConnection {
 			this.#tracker.check(this.#serverSnapshot!).then(
 				(done) => {
 					this.#pending = this.#tracker.pending;
+					this.#changes = this.#tracker.changes;
 					if (!done) this.#scheduleConfirm(1000);
 				},
 				() => this.#scheduleConfirm(2000)

@@ -10,6 +10,14 @@ type TimedSocket = ReturnType<RoomSocket['timeout']>;
 /** How long an action waits for the server's acknowledgement. */
 const actionTimeoutMs = 10_000;
 
+/**
+ * The application heartbeat (issue #21, item 6): a `connection:heartbeat` every second, and the
+ * server counts as unreachable when one goes unanswered for 2 s, so a cut network shows within 3 s.
+ * socket.io's own ping would take up to 45 s (25 s interval + 20 s timeout).
+ */
+export const heartbeatIntervalMs = 1000;
+export const heartbeatTimeoutMs = 2000;
+
 /** A refused or failed room action, with the server's code and message. */
 export class RoomActionError extends Error {
 	constructor(
@@ -32,6 +40,10 @@ export class RoomChannel {
 	#state = $state.raw<RoomState | null>(null);
 	#connected = $state(false);
 	#refused = $state<string | null>(null);
+	#reachable = $state(true);
+	#beating = false;
+	readonly #heartbeat: ReturnType<typeof setInterval>;
+	readonly #onLost: Array<() => void> = [];
 	readonly #stopListening: () => void;
 
 	constructor(meetingId: string) {
@@ -39,6 +51,7 @@ export class RoomChannel {
 		this.#socket = io({ path: '/socket.io', transports: ['websocket', 'polling'], withCredentials: true });
 		this.#socket.on('connect', () => {
 			this.#connected = true;
+			this.#reachable = true;
 			// Join again after every reconnect: the server forgets rooms with the connection.
 			this.#socket.emit('meeting:join', { meetingId }, (result) => {
 				if (!result.ok) {
@@ -48,7 +61,11 @@ export class RoomChannel {
 				this.#state = result.state;
 			});
 		});
-		this.#socket.on('disconnect', () => (this.#connected = false));
+		this.#socket.on('disconnect', () => {
+			this.#connected = false;
+			this.#lost();
+		});
+		this.#heartbeat = setInterval(() => this.#beat(), heartbeatIntervalMs);
 		// The server ended this connection for good (session ended, access revoked): do not come back.
 		this.#socket.on('connection:closed', ({ code }) => {
 			this.#refused = code === CloseCode.SessionEnded ? 'session_ended' : 'forbidden';
@@ -66,6 +83,16 @@ export class RoomChannel {
 
 	get connected(): boolean {
 		return this.#connected;
+	}
+
+	/** False from the moment a heartbeat goes unanswered (or the socket drops) until the server answers again. */
+	get reachable(): boolean {
+		return this.#reachable;
+	}
+
+	/** Calls `listener` each time the server stops answering (the Yjs websocket should redial then). */
+	onLost(listener: () => void): void {
+		this.#onLost.push(listener);
 	}
 
 	/** The server's refusal code when joining failed (e.g. `forbidden`), or `session_ended`. */
@@ -111,16 +138,41 @@ export class RoomChannel {
 	}
 
 	destroy(): void {
+		clearInterval(this.#heartbeat);
 		this.#stopListening();
 		this.#socket.disconnect();
+	}
+
+	#beat(): void {
+		// One heartbeat at a time: a slow answer is not piled upon.
+		if (this.#beating || !this.#socket.connected || this.#refused) return;
+		this.#beating = true;
+		this.#socket.timeout(heartbeatTimeoutMs).emit('connection:heartbeat', {}, (error) => {
+			this.#beating = false;
+			// Any answer (even a refusal such as rate_limited) means the server is there.
+			if (!error) {
+				this.#reachable = true;
+				return;
+			}
+			this.#lost();
+			// The socket has not noticed the network is gone (socket.io would take up to 45 s): dial
+			// again, so it comes back as soon as the network does.
+			this.#reconnectNow(true);
+		});
+	}
+
+	#lost(): void {
+		if (!this.#reachable) return;
+		this.#reachable = false;
+		for (const listener of this.#onLost) listener();
 	}
 
 	/**
 	 * Connects now (see `onComeBack`). A restart also drops an attempt that hangs: socket.io waits 20 s
 	 * for an attempt that closes before it opens without an error event, which a cut network can produce.
 	 */
-	#reconnectNow(): void {
-		if (this.#socket.connected || this.#refused) return;
+	#reconnectNow(evenIfConnected = false): void {
+		if ((this.#socket.connected && !evenIfConnected) || this.#refused) return;
 		this.#socket.disconnect().connect();
 	}
 
