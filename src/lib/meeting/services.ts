@@ -15,9 +15,69 @@ export interface Service {
 	/** The quality of the client's tie to this service (ecomap line). */
 	tie: Tie;
 	order: string;
+	/**
+	 * v3: the regional catalogue entry the service was chosen from, with the entry's names as they were
+	 * when chosen (so a closed plan and every export stay readable if the catalogue changes later).
+	 * Present only for a catalogue service; a free-text service has none of the three.
+	 */
+	catalogueId?: string;
+	catalogueNameFi?: string;
+	catalogueNameSv?: string;
+	/** v3: planned first and last month (`YYYY-MM`, both inclusive); present only when set. */
+	start?: string;
+	end?: string;
 }
 
 export type ServiceInput = Partial<Omit<Service, 'id' | 'order'>> & { name: string };
+
+/** The fields that name a service, as a live document, a plan JSON or an older plan version holds them. */
+export type ServiceNames = Pick<Service, 'name' | 'catalogueId' | 'catalogueNameFi' | 'catalogueNameSv'>;
+
+/**
+ * The name a reader sees, in their language (issue #21 item 7): a catalogue service by the catalogue's
+ * name (Swedish for `sv` when the entry has one, else Finnish, the catalogue's base language, also for
+ * English); a free-text service as written.
+ */
+export function serviceName(service: ServiceNames, locale: string): string {
+	if (service.catalogueId) {
+		if (locale === 'sv' && service.catalogueNameSv) return service.catalogueNameSv;
+		if (service.catalogueNameFi) return service.catalogueNameFi;
+	}
+	return service.name;
+}
+
+/** The same services with `name` as the reader sees it (for lists, maps, exports in one language). */
+export function localizeServices<T extends ServiceNames>(services: T[], locale: string): T[] {
+	return services.map((service) => (service.catalogueId ? { ...service, name: serviceName(service, locale) } : service));
+}
+
+/** A month as the document stores it: `YYYY-MM`, a real month of the years 1900–2199. */
+export const monthPattern = /^(19|20|21)\d{2}-(0[1-9]|1[0-2])$/;
+
+export type MonthsProblem = 'start_invalid' | 'end_invalid' | 'end_before_start';
+
+/**
+ * Checks a service's planned months: each empty (not set) or `YYYY-MM`, and the end not before the
+ * start. Returns the first problem, or null when both may be written.
+ */
+export function checkServiceMonths(start: string, end: string): MonthsProblem | null {
+	if (start && !monthPattern.test(start)) return 'start_invalid';
+	if (end && !monthPattern.test(end)) return 'end_invalid';
+	if (start && end && end < start) return 'end_before_start';
+	return null;
+}
+
+/** Reads an optional string field: present in the result only when it is a non-empty string. */
+const optional = (map: Y.Map<unknown>, key: string): string | undefined => {
+	const value = map.get(key);
+	return typeof value === 'string' && value ? value : undefined;
+};
+
+/** A month field: a value that is not a valid month reads as not set. */
+const month = (map: Y.Map<unknown>, key: string): string | undefined => {
+	const value = optional(map, key);
+	return value && monthPattern.test(value) ? value : undefined;
+};
 
 function readService(id: string, map: Y.Map<unknown>): Service {
 	return {
@@ -29,9 +89,20 @@ function readService(id: string, map: Y.Map<unknown>): Service {
 		contact: str(map, 'contact'),
 		note: str(map, 'note'),
 		tie: readEnum(map.get('tie'), ties, fallbacks.tie),
-		order: str(map, 'order')
+		order: str(map, 'order'),
+		// v3 fields only when set, so that a plan without them reads (and hashes, and compares) as before.
+		...present({
+			catalogueId: optional(map, 'catalogueId'),
+			catalogueNameFi: optional(map, 'catalogueNameFi'),
+			catalogueNameSv: optional(map, 'catalogueNameSv'),
+			start: month(map, 'start'),
+			end: month(map, 'end')
+		})
 	};
 }
+
+const present = (fields: Record<string, string | undefined>): Record<string, string> =>
+	Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined));
 
 /** The services in their agreed order. */
 export function readServices(doc: Y.Doc): Service[] {
@@ -53,6 +124,13 @@ export function addService(doc: Y.Doc, input: ServiceInput, index?: number): str
 		map.set('note', input.note ?? '');
 		map.set('tie', input.tie ?? 'moderate');
 		map.set('order', keyAt(sorted, index ?? sorted.length));
+		if (input.catalogueId) {
+			map.set('catalogueId', input.catalogueId);
+			map.set('catalogueNameFi', input.catalogueNameFi ?? '');
+			map.set('catalogueNameSv', input.catalogueNameSv ?? '');
+		}
+		if (input.start && monthPattern.test(input.start)) map.set('start', input.start);
+		if (input.end && monthPattern.test(input.end) && !(input.start && input.end < input.start)) map.set('end', input.end);
 		top.services(doc).set(id, map);
 		return id;
 	});
@@ -66,6 +144,41 @@ export function updateService(doc: Y.Doc, id: string, patch: Partial<Omit<Servic
 		for (const [key, value] of Object.entries(patch)) if (value !== undefined) map.set(key, value);
 	});
 	return true;
+}
+
+/**
+ * Renames a service as the person typed it. A catalogue service becomes a free-text one: its name is
+ * now the person's words, which no catalogue translates.
+ */
+export function renameService(doc: Y.Doc, id: string, name: string): boolean {
+	const map = top.services(doc).get(id);
+	if (!(map instanceof Y.Map)) return false;
+	change(doc, () => {
+		map.set('name', name);
+		for (const key of ['catalogueId', 'catalogueNameFi', 'catalogueNameSv']) if (map.has(key)) map.delete(key);
+	});
+	return true;
+}
+
+/**
+ * Sets a service's planned months (`YYYY-MM`; '' clears one). Bad input writes nothing and returns the
+ * problem; null when written.
+ */
+export function setServiceMonths(doc: Y.Doc, id: string, months: { start: string; end: string }): MonthsProblem | 'not_found' | null {
+	const start = months.start.trim();
+	const end = months.end.trim();
+	const problem = checkServiceMonths(start, end);
+	if (problem) return problem;
+	const map = top.services(doc).get(id);
+	if (!(map instanceof Y.Map)) return 'not_found';
+	change(doc, () => {
+		for (const [key, value] of [['start', start], ['end', end]] as const) {
+			if (value) {
+				if (map.get(key) !== value) map.set(key, value);
+			} else if (map.has(key)) map.delete(key);
+		}
+	});
+	return null;
 }
 
 export function removeService(doc: Y.Doc, id: string): boolean {
