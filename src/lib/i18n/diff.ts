@@ -29,7 +29,13 @@ const fieldNames: Record<string, () => string> = {
 	provider: m.diff_field_provider,
 	contact: m.diff_field_contact,
 	note: m.diff_field_note,
-	tie: m.diff_field_tie
+	tie: m.diff_field_tie,
+	// v3 service fields (issue #21): the planned months, and the catalogue entry behind the name.
+	start: m.services_field_start,
+	end: m.services_field_end,
+	catalogueId: m.services_from_catalogue,
+	catalogueNameFi: m.diff_field_name,
+	catalogueNameSv: m.diff_field_name
 };
 
 /** The localized name of a changed field; a field this version does not know is shown as it is. */
