@@ -3,7 +3,7 @@ import { consentOrganisationOfRole } from '../consents.js';
 import type { Meeting } from '../meetings.js';
 import type { PlanJson } from '../plan.js';
 import type { ExportLocale } from './labels.js';
-import { localizeServices } from '../../src/lib/meeting/services.js';
+import { localizeServices } from '../../src/lib/meeting/service-names.js';
 
 /**
  * What every export is made from: the closed plan version (never the live document), the meeting's

@@ -1,5 +1,5 @@
 import { m } from '../paraglide/messages.js';
-import type { MonthsProblem } from '../meeting/services.js';
+import type { MonthsProblem } from '../meeting/service-names.js';
 import { formatMonth } from '../time/calendar.js';
 
 type Locale = 'fi' | 'sv' | 'en';

@@ -103,6 +103,20 @@ describe('planned months', () => {
 		expect(readServices(doc)[0]!.end).toBe('2027-05');
 	});
 
+	it('v3 fields of the wrong type (a hostile or buggy writer) read as not set, never a crash', () => {
+		const doc = new Y.Doc();
+		const id = addService(doc, { name: 'Sjöströms verkstad' });
+		const map = doc.getMap('services').get(id) as Y.Map<unknown>;
+		map.set('catalogueId', 42);
+		map.set('catalogueNameSv', new Y.Text('Åsa'));
+		map.set('start', { month: 1 });
+		map.set('end', '2027-99');
+		const [service] = readServices(doc);
+		expect(service).toEqual(expect.not.objectContaining({ catalogueId: expect.anything(), start: expect.anything(), end: expect.anything() }));
+		expect(serviceName(service!, 'sv')).toBe('Sjöströms verkstad');
+		expect(serviceSequence([service!]).planned).toEqual([]);
+	});
+
 	it('shifts months across years', () => {
 		expect(shiftMonth('2027-12', 1)).toBe('2028-01');
 		expect(shiftMonth('2027-01', -1)).toBe('2026-12');
