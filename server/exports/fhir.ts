@@ -89,7 +89,7 @@ export function buildFhirBundle(input: ExportInput): Record<string, unknown> {
 	const { version, meeting, locale, evaluation, kind } = input;
 	const plan = version.plan;
 	const l = labelsFor(locale);
-	const read = readPlanVersion(plan);
+	const read = readPlanVersion(plan, locale);
 	const id = (...parts: string[]) => uuidFor(meeting.id, String(version.version), ...parts);
 	const planIdentifier = { system: identifierSystems.planVersion, value: version.hash };
 
@@ -215,6 +215,8 @@ export function buildFhirBundle(input: ExportInput): Record<string, unknown> {
 			code: { text: service.name || m.close_unnamed_service({}, { locale }) },
 			subject: patientRef,
 			authoredOn: version.closedAt,
+			// The planned months (v3), as FHIR partial dates (YYYY-MM).
+			...(service.start || service.end ? { occurrencePeriod: { ...(service.start ? { start: service.start } : {}), ...(service.end ? { end: service.end } : {}) } } : {}),
 			...(service.provider ? { performer: [{ display: service.provider }] } : {}),
 			...(notes.length > 0 ? { note: notes.map((text) => ({ text })) } : {})
 		};

@@ -3,6 +3,7 @@ import { consentOrganisationOfRole } from '../consents.js';
 import type { Meeting } from '../meetings.js';
 import type { PlanJson } from '../plan.js';
 import type { ExportLocale } from './labels.js';
+import { localizeServices } from '../../src/lib/meeting/service-names.js';
 
 /**
  * What every export is made from: the closed plan version (never the live document), the meeting's
@@ -29,14 +30,17 @@ export type PlanGoal = PlanJson['goals'][number];
 export type PlanAction = PlanJson['actions'][number];
 export type PlanService = PlanJson['services'][number];
 
-/** The plan's lists in their shared order, numbered the way every export and the summary number them. */
-export function readPlanVersion(plan: PlanJson) {
+/**
+ * The plan's lists in their shared order, numbered the way every export and the summary number them.
+ * Catalogue services are named in `locale`, the export's language (issue #21 item 7).
+ */
+export function readPlanVersion(plan: PlanJson, locale: ExportLocale) {
 	const participants = plan.participants;
 	const byId = new Map(participants.map((p) => [p.id, p]));
 	const client = participants.find((p) => p.role === 'client') ?? null;
 	const goals = plan.goals.map((goal, index) => ({ ...goal, number: index + 1 }));
 	const goalNumber = new Map(goals.map((goal) => [goal.id, goal.number]));
-	const services = plan.services;
+	const services = localizeServices(plan.services, locale);
 	const serviceById = new Map(services.map((service) => [service.id, service]));
 	const actions = plan.actions.map((action, index) => {
 		const owner = byId.get(action.owner) ?? null;

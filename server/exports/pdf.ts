@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { serviceMonthsText } from '../../src/lib/i18n/services.js';
 import { m } from '../../src/lib/paraglide/messages.js';
 import { gasLevels } from '../../src/lib/meeting/vocabulary.js';
 import { pdfFonts } from './fonts.js';
@@ -151,7 +152,7 @@ function writeFull(w: Writer, input: ExportInput, l: Labels) {
 	const { version, meeting, locale, kind, evaluation } = input;
 	const o = { locale };
 	const plan = version.plan;
-	const read = readPlanVersion(plan);
+	const read = readPlanVersion(plan, locale);
 	const { doc } = w;
 
 	w.heading(meeting.title, 1);
@@ -284,6 +285,7 @@ function writeFull(w: Writer, input: ExportInput, l: Labels) {
 				body: service.name || m.close_unnamed_service({}, o),
 				details: [
 					[l.sector(service.sector), l.serviceStatus(service.status), m.close_service_tie({ tie: l.tie(service.tie) }, o)].join(' · '),
+					serviceMonthsText(service, locale),
 					[service.provider, service.contact].filter(Boolean).join(' · '),
 					service.note
 				].filter(Boolean)

@@ -1,3 +1,4 @@
+import { serviceMonthsText } from '../../src/lib/i18n/services.js';
 import { m } from '../../src/lib/paraglide/messages.js';
 import type { ServiceStatus } from '../../src/lib/meeting/vocabulary.js';
 import { labelsFor } from './labels.js';
@@ -19,7 +20,7 @@ export function plainSummary(input: ExportInput): { title: string; blocks: Plain
 	const { version, locale, meeting } = input;
 	const plan = version.plan;
 	const l = labelsFor(locale);
-	const read = readPlanVersion(plan);
+	const read = readPlanVersion(plan, locale);
 	const o = { locale };
 	const blocks: PlainBlock[] = [];
 
@@ -69,7 +70,14 @@ export function plainSummary(input: ExportInput): { title: string; blocks: Plain
 		})
 	});
 
-	const byStatus = (status: ServiceStatus) => read.services.filter((s) => s.status === status).map((s) => s.name || m.close_unnamed_service({}, o));
+	const byStatus = (status: ServiceStatus) =>
+		read.services
+			.filter((s) => s.status === status)
+			.map((s) => {
+				const name = s.name || m.close_unnamed_service({}, o);
+				const months = serviceMonthsText(s, locale);
+				return months ? `${name} (${months})` : name;
+			});
 	const serviceLines = (
 		[
 			['current', m.close_plain_services_now],
@@ -160,7 +168,7 @@ export function organisationExcerpts(input: ExportInput): Array<{ organisation: 
 	const { version, locale, meeting } = input;
 	const plan = version.plan;
 	const l = labelsFor(locale);
-	const read = readPlanVersion(plan);
+	const read = readPlanVersion(plan, locale);
 	const o = { locale };
 	const same = (a: string, b: string) => a.trim().toLocaleLowerCase('fi') === b.trim().toLocaleLowerCase('fi');
 	const responsible = plan.responsibleWorker;

@@ -28,7 +28,7 @@ export const fi = JSON.parse(
 ) as typeof import('../../messages/fi.json');
 
 /** Every catalog file of one locale, merged as Paraglide merges them (project.inlang/settings.json). */
-const catalogFiles = ['', 'room/', 'plan/', 'close/', 'record/', 'statement/', 'abilities/', 'screen/', 'scribe/', 'phone/'] as const;
+const catalogFiles = ['', 'room/', 'plan/', 'close/', 'record/', 'statement/', 'abilities/', 'screen/', 'scribe/', 'phone/', 'services/'] as const;
 export type Catalog = typeof import('../../messages/fi.json') &
 	typeof import('../../messages/room/fi.json') &
 	typeof import('../../messages/plan/fi.json') &
@@ -38,7 +38,8 @@ export type Catalog = typeof import('../../messages/fi.json') &
 	typeof import('../../messages/abilities/fi.json') &
 	typeof import('../../messages/screen/fi.json') &
 	typeof import('../../messages/scribe/fi.json') &
-	typeof import('../../messages/phone/fi.json');
+	typeof import('../../messages/phone/fi.json') &
+	typeof import('../../messages/services/fi.json');
 export const locales = ['fi', 'sv', 'en'] as const;
 export type Locale = (typeof locales)[number];
 export const catalogs = Object.fromEntries(

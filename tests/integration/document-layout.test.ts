@@ -1,5 +1,5 @@
 /**
- * The document layout v2 against the real server (issue #19): a v1 document in storage is migrated
+ * The document layout (v2, issue #19; v3, issue #21) against the real server: a v1 document in storage is migrated
  * when it loads, once, and stock y-websocket clients then keep every word of a perspective and every
  * GAS level of a goal, however many devices open them before they have synced, across unloads.
  */
@@ -11,7 +11,10 @@ import {
 	readGoals,
 	readPerspectives,
 	readSchemaVersion,
-	setGoalLevel
+	readServices,
+	schemaVersion,
+	setGoalLevel,
+	setServiceMonths
 } from '../../src/lib/meeting/index.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { synced } from '../helpers/yjs-client.js';
@@ -66,13 +69,13 @@ describe('a v1 document in storage', () => {
 		expect((await srv.app.plan(meeting.id)).perspectives.map((p) => p.text).sort()).toEqual([words.employment, words.social].sort());
 
 		const laptop = await clients.connectSynced(meeting.id);
-		expect(readSchemaVersion(laptop.doc)).toBe(2);
+		expect(readSchemaVersion(laptop.doc)).toBe(schemaVersion);
 		expect(readPerspectives(laptop.doc)).toEqual(new Map([['p-social', words.social], ['p-employment', words.employment]]));
 		expect(ownPerspective(laptop.doc, 'p-social').toString()).toBe(words.social);
 		expect(canSetGoalLevels(laptop.doc, 'g-work')).toBe(true);
 		// The migration is stored like any update: one row in the log.
 		expect(updateLogLength(srv.app.db, meeting.id)).toBe(1);
-		expect(readSchemaVersion(docFromRows(storedRows(srv.app.db, meeting.id)))).toBe(2);
+		expect(readSchemaVersion(docFromRows(storedRows(srv.app.db, meeting.id)))).toBe(schemaVersion);
 
 		// Her second device opens the same perspective and types before it has synced.
 		const phone = clients.connect(meeting.id, new Y.Doc(), { connect: false });
@@ -123,5 +126,40 @@ describe('a v1 document in storage', () => {
 		expect(readSchemaVersion(reader.doc)).toBe(1);
 		expect(readPerspectives(reader.doc)).toEqual(new Map([['p-social', words.social], ['p-employment', words.employment]]));
 		expect(updateLogLength(srv.app.db, meeting.id)).toBe(0);
+	});
+});
+
+/** What a v2 writer stored: a service without catalogue entry or months, schema version 2. */
+function v2Update(): Uint8Array {
+	const doc = new Y.Doc();
+	doc.transact(() => {
+		doc.getMap('meta').set('schemaVersion', 2);
+		const service = new Y.Map<unknown>();
+		doc.getMap('services').set('s-trial', service);
+		const fields = { id: 's-trial', name: 'Työkokeilu Östermyrassa', sector: 'employment', status: 'planned', provider: '', contact: '', note: '', tie: 'moderate', order: 'a0' };
+		for (const [key, value] of Object.entries(fields)) service.set(key, value);
+	});
+	return Y.encodeStateAsUpdate(doc);
+}
+
+describe('a v2 document in storage', () => {
+	it('is raised to v3 when it loads, once, stored as one row; its services read as before and take months', async () => {
+		const { meeting } = await signedInMeeting(srv.app, clients, 'Nätverksmöte: Åsa Östman');
+		await srv.app.store.compact(meeting.id, v2Update(), 0);
+		const before = (await srv.app.plan(meeting.id)).services;
+
+		const laptop = await clients.connectSynced(meeting.id);
+		expect(readSchemaVersion(laptop.doc)).toBe(3);
+		expect(readServices(laptop.doc)).toEqual(before);
+		expect(updateLogLength(srv.app.db, meeting.id)).toBe(1);
+		expect(setServiceMonths(laptop.doc, 's-trial', { start: '2027-02', end: '2027-05' })).toBeNull();
+		await vi.waitFor(() => expect(updateLogLength(srv.app.db, meeting.id)).toBe(2));
+
+		await unloaded(meeting.id);
+		const late = await clients.connectSynced(meeting.id);
+		expect(readServices(late.doc)[0]).toMatchObject({ name: 'Työkokeilu Östermyrassa', start: '2027-02', end: '2027-05' });
+		// Already v3: loading again writes nothing.
+		expect(updateLogLength(srv.app.db, meeting.id)).toBe(0);
+		expect((await srv.app.plan(meeting.id)).services[0]).toMatchObject({ start: '2027-02', end: '2027-05' });
 	});
 });

@@ -223,7 +223,8 @@ class FuzzDoc {
 				}
 			} else if (kind === 'map') {
 				const map = this.doc.getMap<unknown>(name);
-				const key = pick(random, ['s1', 's2', 'g1', 'a1', 'schemaVersion', 'text', 'order', '']);
+				// v3's service fields too (catalogueId, start, end): readers must cope with any value there.
+				const key = pick(random, ['s1', 's2', 'g1', 'a1', 'schemaVersion', 'text', 'order', 'catalogueId', 'start', 'end', '']);
 				if (random() < 0.2) map.delete(key);
 				else map.set(key, this.#value());
 			} else {

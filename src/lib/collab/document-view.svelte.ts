@@ -4,12 +4,14 @@ import {
 	readGoals,
 	readOpenQuestions,
 	readPerspectives,
+	localizeServices,
 	readServices,
 	type Action,
 	type Goal,
 	type OpenQuestion,
 	type Service
 } from '$lib/meeting';
+import { getLocale } from '$lib/paraglide/runtime';
 
 /**
  * Plain, reactive copies of the meeting document's lists for rendering. Yjs stays the source of
@@ -62,7 +64,9 @@ export class DocumentView {
 	};
 
 	#read(): void {
-		this.#services = readServices(this.#doc);
+		// Names in the reader's language (issue #21 item 7): a catalogue service by its catalogue name in
+		// this locale, a free-text one as written. Every list, map, picker and timeline reads these.
+		this.#services = localizeServices(readServices(this.#doc), getLocale());
 		this.#goals = readGoals(this.#doc);
 		this.#actions = readActions(this.#doc);
 		this.#openQuestions = readOpenQuestions(this.#doc);

@@ -1,8 +1,10 @@
 import { actionStatusLabel, gasLevelNumber, goalAreaLabel, sectorLabel, serviceStatusLabel, tieLabel } from '$lib/i18n/plan';
 import type { GasLevel } from '$lib/meeting';
+import { serviceName, type ServiceNames } from '$lib/meeting/service-names';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { formatDay } from '$lib/time/calendar';
+import { monthText } from './services';
 
 /** Which list of the plan an item of a diff belongs to. */
 export type DiffCollection = 'goals' | 'actions' | 'services';
@@ -10,7 +12,7 @@ export type DiffCollection = 'goals' | 'actions' | 'services';
 /** What the values of a diff refer to: the goals and services of the version they come from. */
 export interface DiffContext {
 	goals: Array<{ id: string; text: string }>;
-	services: Array<{ id: string; name: string }>;
+	services: Array<{ id: string } & ServiceNames>;
 }
 
 const fieldNames: Record<string, () => string> = {
@@ -29,7 +31,13 @@ const fieldNames: Record<string, () => string> = {
 	provider: m.diff_field_provider,
 	contact: m.diff_field_contact,
 	note: m.diff_field_note,
-	tie: m.diff_field_tie
+	tie: m.diff_field_tie,
+	// v3 service fields (issue #21): the planned months, and the catalogue entry behind the name.
+	start: m.services_field_start,
+	end: m.services_field_end,
+	catalogueId: m.services_from_catalogue,
+	catalogueNameFi: m.diff_field_name,
+	catalogueNameSv: m.diff_field_name
 };
 
 /** The localized name of a changed field; a field this version does not know is shown as it is. */
@@ -50,12 +58,17 @@ export function diffFieldValue(collection: DiffCollection, field: string, item: 
 			return tieLabel(String(value));
 		case 'due':
 			return formatDay(String(value), getLocale());
+		case 'start':
+		case 'end':
+			return monthText(String(value), getLocale());
 		case 'goalId': {
 			const index = context.goals.findIndex((goal) => goal.id === value);
 			return index === -1 ? m.diff_empty() : m.diff_goal_ref({ number: String(index + 1), text: context.goals[index]!.text });
 		}
-		case 'serviceId':
-			return context.services.find((service) => service.id === value)?.name || m.diff_empty();
+		case 'serviceId': {
+			const service = context.services.find((s) => s.id === value);
+			return (service && serviceName(service, getLocale())) || m.diff_empty();
+		}
 		case 'gas':
 			return Object.entries(value as Record<string, string>)
 				.sort(([a], [b]) => Number(a) - Number(b))
@@ -69,6 +82,8 @@ export function diffFieldValue(collection: DiffCollection, field: string, item: 
 /** The name of an item in a diff: a goal's or an action's text, a service's name. */
 export function diffItemName(item: unknown): string {
 	const record = item as { text?: unknown; name?: unknown };
-	const name = typeof record.text === 'string' ? record.text : typeof record.name === 'string' ? record.name : '';
+	// A catalogue service by its name in the reader's language (issue #21 item 7).
+	const name =
+		typeof record.text === 'string' ? record.text : typeof record.name === 'string' ? serviceName(record as ServiceNames, getLocale()) : '';
 	return name.trim() || m.diff_unnamed();
 }

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 
 /**
- * The meeting document's layout, v2 (DESIGN.md, docs/document-model.md). This folder is the only code
+ * The meeting document's layout, v3 (DESIGN.md, docs/document-model.md). This folder is the only code
  * that names the document's top-level types; everything else goes through its accessors.
  *
  * v2 moved each participant's perspective from a Y.Text nested in the `perspectives` map to a
@@ -9,8 +9,11 @@ import * as Y from 'yjs';
  * made: a nested type set into a map is last-writer-wins per key, so two replicas creating one on
  * demand lost one replica's content (issue #19). Top-level types are never created, only named, so
  * two replicas naming the same one merge.
+ *
+ * v3 gives a service its catalogue entry (`catalogueId` with the entry's Finnish and Swedish names) and
+ * its planned months (`start`, `end`, `YYYY-MM`), all optional plain values (issue #21 items 7, 8).
  */
-export const schemaVersion = 2;
+export const schemaVersion = 3;
 
 /** The top-level names of the participants' perspectives (v2): `perspective:<participantId>`. */
 export const perspectivePrefix = 'perspective:';

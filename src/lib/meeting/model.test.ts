@@ -59,7 +59,7 @@ describe('the meeting document model', () => {
 		expect(readOpenQuestions(doc)[0]).toMatchObject({ text: 'Riittääkö toimeentulo kuntoutuksen aikana?', resolved: false });
 		ensurePerspective(doc, 'participant-1').insert(0, 'Sosiaalityön näkökulma: asunto on turvattu.');
 		expect(readPerspectives(doc).get('participant-1')).toBe('Sosiaalityön näkökulma: asunto on turvattu.');
-		expect(readSchemaVersion(doc)).toBe(2);
+		expect(readSchemaVersion(doc)).toBe(3);
 	});
 
 	it('reads unknown or damaged values tolerantly, never crashing', () => {
