@@ -35,6 +35,11 @@ export interface PlanJson {
 	} | null;
 	workAbilityScore: number | null;
 	/**
+	 * Who recorded the work ability rating with the client, when not the client themself (the scribe,
+	 * issue #21 item 2): "Recorded by X for <client>". Absent when the client recorded it or none is.
+	 */
+	workAbilityRecordedBy?: { participantId: string; name: string | null };
+	/**
 	 * The client's consent as it stood when the plan was read (at closing: as recorded in the version).
 	 * `organisations` empty: nothing is shared. Null: not given (absent in versions closed before #19).
 	 */
@@ -73,6 +78,10 @@ export function assemblePlan(meetingId: string, content: ReturnType<typeof conte
 	const person = responsible ? byId.get(responsible.participantId) : undefined;
 	const consent = deps.consents.latest(meetingId);
 	const writtenFor = deps.scribes?.list(meetingId) ?? [];
+	const workAbility = deps.followUp.workAbility(meetingId);
+	// Named only when someone other than the client recorded it (the coordinator with the client).
+	const recorder = workAbility ? deps.participants.list(meetingId).find((p) => p.id === workAbility.recordedBy) : undefined;
+	const workAbilityRecorder = recorder && recorder.role !== 'client' ? recorder : undefined;
 	const writersOf = (participantId: string) =>
 		writtenFor.filter((w) => w.participantId === participantId).map((w) => ({ participantId: w.writerId, name: byId.get(w.writerId)?.name ?? null }));
 	return {
@@ -96,7 +105,8 @@ export function assemblePlan(meetingId: string, content: ReturnType<typeof conte
 			followUpDate: responsible.followUpDate,
 			followUpMode: responsible.followUpMode
 		},
-		workAbilityScore: deps.followUp.workAbility(meetingId)?.score ?? null,
+		workAbilityScore: workAbility?.score ?? null,
+		...(workAbilityRecorder ? { workAbilityRecordedBy: { participantId: workAbilityRecorder.id, name: workAbilityRecorder.name } } : {}),
 		consent: consent
 			? {
 					organisations: consent.organisations,
