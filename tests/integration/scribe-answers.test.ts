@@ -6,7 +6,9 @@
  * professional who is not the coordinator cannot record them. A real server, real SQLite.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DomainError } from '../../server/errors.js';
+import { exportMeeting } from '../../server/exports/index.js';
 import { addMonths, helsinkiToday } from '../../server/follow-up.js';
 import { cookieFor } from '../helpers/people.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -26,6 +28,16 @@ afterAll(async () => {
 	await srv?.close();
 	if (srv) removeDir(srv.dataDir);
 });
+
+async function pdfText(bytes: Uint8Array): Promise<string> {
+	const pdf = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+	const parts: string[] = [];
+	for (let n = 1; n <= pdf.numPages; n++) {
+		for (const item of (await (await pdf.getPage(n)).getTextContent()).items) if ('str' in item) parts.push(item.str);
+	}
+	await pdf.destroy();
+	return parts.join(' ').replace(/\s+/g, ' ');
+}
 
 function refused(work: () => unknown): DomainError {
 	let caught: unknown = null;
@@ -70,6 +82,12 @@ describe('answers recorded for the client', () => {
 		// The record keeps who recorded it with the client.
 		const version = await closeAsCoordinator(srv, plan);
 		expect(version.plan.workAbilityRecordedBy).toEqual({ participantId: coordinatorId, name: access.participant.name });
+		const clientName = plan.client.participant.name;
+		const marked = { en: `Recorded by ${access.participant.name} for ${clientName}`, sv: `Registrerat av ${access.participant.name} för ${clientName}` };
+		const pdf = await exportMeeting(app, plan.coordinator.principal, plan.meeting.id, 'pdf', 'en');
+		expect(await pdfText(pdf.body as Uint8Array)).toContain(marked.en);
+		const text = await exportMeeting(app, plan.coordinator.principal, plan.meeting.id, 'plain-txt', 'sv');
+		expect(String(text.body)).toContain(marked.sv);
 	});
 
 	it('the client’s own answers are not marked, and a professional who is not the coordinator cannot record them', async () => {
