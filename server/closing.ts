@@ -75,7 +75,7 @@ interface Deps {
 	room: Room;
 	followUp: FollowUp;
 	/** Who wrote for whom: the closed plan records it beside each perspective. */
-	scribes?: Pick<Scribes, 'list'>;
+	scribes?: Pick<Scribes, 'list' | 'goals'>;
 	audit: AuditLog;
 	policy: Pick<Policy, 'require' | 'meeting'>;
 	inviteTtlMs: number;

@@ -23,7 +23,9 @@ export const eventPayloads = {
 	'room:clear-hands': meeting,
 	/** Pin a phase's work to the room screen for a while; `section: null` releases the pin. */
 	'room:pin-screen': v.object({ meetingId, section: v.nullable(v.picklist(phases)) }),
-	'doc:snapshot': meeting
+	'doc:snapshot': meeting,
+	/** The coordinator or a scribe writes the goals they now create for `participantId` (null: for no one). */
+	'scribe:writing-for': v.object({ meetingId, participantId: v.nullable(participantId) })
 } as const;
 
 /** The payload a client sends with an event (what the schema accepts). */
@@ -60,6 +62,8 @@ export interface ClientToServerEvents {
 	 * document, so a client can tell which of its changes the server has stored.
 	 */
 	'doc:snapshot': (payload: EventPayload<'doc:snapshot'>, ack: Reply<{ snapshot: Uint8Array | null }>) => void;
+	/** "Write for <name>" for goals (issue #21 item 2): needs `writeOnBehalf`; kept per connection. */
+	'scribe:writing-for': (payload: EventPayload<'scribe:writing-for'>, ack: Reply) => void;
 }
 
 export interface ServerToClientEvents {
