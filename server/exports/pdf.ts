@@ -224,6 +224,8 @@ function writeFull(w: Writer, input: ExportInput, l: Labels) {
 		read.goals.map((goal) => {
 			const rating = ratingOf(evaluation, goal.id);
 			const details: string[] = [m.close_goal_area({ area: l.goalArea(goal.area) }, o)];
+			const scribe = plan.goalsWrittenFor?.find((g) => g.goalId === goal.id);
+			if (scribe) details.push(m.scribe_written_by({ writer: scribe.writer.name ?? '—', name: scribe.for.name ?? '—' }, o));
 			for (const level of gasLevels) {
 				const description = goal.gas?.[level];
 				if (description) details.push(`${signed(level)} ${l.gasLevel(level)}: ${description}`);
