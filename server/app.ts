@@ -145,7 +145,8 @@ export class App {
 			maxDocumentBytes: config.maxDocumentBytes,
 			writtenFor: {
 				check: (...args) => this.scribes.check(...args),
-				written: (...args) => this.scribes.written(...args)
+				written: (...args) => this.scribes.written(...args),
+				goalsCreated: (...args) => this.scribes.goalsCreated(...args)
 			},
 			hooks: {
 				onStorageWrite: (seconds) => metrics.storageWriteSeconds.observe(seconds),
@@ -251,6 +252,7 @@ export class App {
 			events: this.events,
 			connections: this.connections,
 			room: this.room,
+			scribes: this.scribes,
 			decisions: (meetingId) => this.decisions(meetingId),
 			principalOf: (cookieHeader) => this.principalOf(cookieHeader),
 			origins: this.origins,
@@ -392,7 +394,8 @@ export class App {
 			consent: this.clientConsent.view(this.consents.latest(meetingId)),
 			responsibleProposal: this.followUp.proposal(meetingId),
 			scribes: this.scribes.scribes(meetingId),
-			writtenFor: this.scribes.list(meetingId)
+			writtenFor: this.scribes.list(meetingId),
+			goalsWrittenFor: this.scribes.goals(meetingId)
 		};
 	}
 

@@ -46,12 +46,22 @@ export interface PlanVersion {
 	closedAt: string;
 }
 
+/** Someone other than the client who recorded the client's answer with them (the scribe, issue #21 item 2). */
+export interface RecordedBy {
+	participantId: string;
+	name: string | null;
+}
+
 export interface Evaluation {
-	ratings: Array<{ goalId: string; client: number | null; worker: number | null }>;
+	/** `clientRecordedBy`: present only when someone other than the client recorded the client's side. */
+	ratings: Array<{ goalId: string; client: number | null; worker: number | null; clientRecordedBy?: RecordedBy }>;
 	/** GAS T-scores over the goals that had levels defined and a rating; null when none. */
 	tScore: { client: number | null; worker: number | null };
-	workAbility: { baseline: number | null; now: number | null };
+	/** `recordedBy`: present only when someone other than the client recorded this meeting's rating. */
+	workAbility: { baseline: number | null; now: number | null; recordedBy?: RecordedBy };
 	heard: 'yes' | 'partly' | 'no' | null;
+	/** Present only when someone other than the client recorded the answer ("Recorded by X for Y"). */
+	heardRecordedBy?: RecordedBy;
 }
 
 interface Deps {
@@ -65,7 +75,7 @@ interface Deps {
 	room: Room;
 	followUp: FollowUp;
 	/** Who wrote for whom: the closed plan records it beside each perspective. */
-	scribes?: Pick<Scribes, 'list'>;
+	scribes?: Pick<Scribes, 'list' | 'goals'>;
 	audit: AuditLog;
 	policy: Pick<Policy, 'require' | 'meeting'>;
 	inviteTtlMs: number;
@@ -320,12 +330,20 @@ export class Closing {
 		}
 		this.#deps.db
 			.prepare(
-				`INSERT INTO goal_ratings (meeting_id, goal_id, rater, rating, recorded_at) VALUES (?, ?, ?, ?, ?)
-				 ON CONFLICT (meeting_id, goal_id, rater) DO UPDATE SET rating = excluded.rating, recorded_at = excluded.recorded_at`
+				`INSERT INTO goal_ratings (meeting_id, goal_id, rater, rating, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?)
+				 ON CONFLICT (meeting_id, goal_id, rater) DO UPDATE SET rating = excluded.rating, recorded_at = excluded.recorded_at,
+				 recorded_by = excluded.recorded_by`
 			)
-			.run(access.meetingId, goalId, rater, rating, new Date().toISOString());
-		// Which goal and which side, never the rating: that is the evaluation's content.
-		this.#deps.audit.record('goal_rated', { actor: access.principal, meetingId: access.meetingId, participantId: access.participant.id, detail: { goalId, rater } });
+			.run(access.meetingId, goalId, rater, rating, new Date().toISOString(), access.participant.id);
+		// Which goal and which side, never the rating: that is the evaluation's content. The client's
+		// side recorded by someone else names the client as the subject (issue #21 item 2).
+		const subject = rater === 'client' ? recordedForClient(this.#deps.participants, access) : null;
+		this.#deps.audit.record('goal_rated', {
+			actor: access.principal,
+			meetingId: access.meetingId,
+			participantId: access.participant.id,
+			detail: { goalId, rater, ...(subject ? { subject } : {}) }
+		});
 		this.#deps.onChange(access.meetingId);
 	}
 
@@ -334,11 +352,18 @@ export class Closing {
 		this.#deps.policy.require(access, 'answerHeard');
 		this.#deps.db
 			.prepare(
-				`INSERT INTO heard_answers (meeting_id, answer, recorded_at) VALUES (?, ?, ?)
-				 ON CONFLICT (meeting_id) DO UPDATE SET answer = excluded.answer, recorded_at = excluded.recorded_at`
+				`INSERT INTO heard_answers (meeting_id, answer, recorded_at, recorded_by) VALUES (?, ?, ?, ?)
+				 ON CONFLICT (meeting_id) DO UPDATE SET answer = excluded.answer, recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by`
 			)
-			.run(access.meetingId, answer, new Date().toISOString());
-		this.#deps.audit.record('heard_recorded', { actor: access.principal, meetingId: access.meetingId, participantId: access.participant.id });
+			.run(access.meetingId, answer, new Date().toISOString(), access.participant.id);
+		// Never the answer; the client as the subject when someone else recorded it with them.
+		const subject = recordedForClient(this.#deps.participants, access);
+		this.#deps.audit.record('heard_recorded', {
+			actor: access.principal,
+			meetingId: access.meetingId,
+			participantId: access.participant.id,
+			...(subject ? { detail: { subject } } : {})
+		});
 		this.#deps.onChange(access.meetingId);
 	}
 
@@ -346,13 +371,17 @@ export class Closing {
 	async evaluation(meetingId: string): Promise<Evaluation> {
 		const goals = await this.#deps.documents.read(meetingId, (doc) => contentOf(doc).goals);
 		const rows = this.#deps.db
-			.prepare<[string], { goal_id: string; rater: 'client' | 'worker'; rating: number }>(
-				'SELECT goal_id, rater, rating FROM goal_ratings WHERE meeting_id = ?'
+			.prepare<[string], { goal_id: string; rater: 'client' | 'worker'; rating: number; recorded_by: string | null }>(
+				'SELECT goal_id, rater, rating, recorded_by FROM goal_ratings WHERE meeting_id = ?'
 			)
 			.all(meetingId);
-		const ratingOf = (goalId: string, rater: 'client' | 'worker') =>
-			rows.find((row) => row.goal_id === goalId && row.rater === rater)?.rating ?? null;
-		const ratings = goals.map((goal) => ({ goalId: goal.id, client: ratingOf(goal.id, 'client'), worker: ratingOf(goal.id, 'worker') }));
+		const rowOf = (goalId: string, rater: 'client' | 'worker') => rows.find((row) => row.goal_id === goalId && row.rater === rater);
+		const ratingOf = (goalId: string, rater: 'client' | 'worker') => rowOf(goalId, rater)?.rating ?? null;
+		const byOther = recorderOtherThanClient(this.#deps.participants, meetingId);
+		const ratings = goals.map((goal) => {
+			const clientRecordedBy = byOther(rowOf(goal.id, 'client')?.recorded_by ?? null);
+			return { goalId: goal.id, client: ratingOf(goal.id, 'client'), worker: ratingOf(goal.id, 'worker'), ...(clientRecordedBy ? { clientRecordedBy } : {}) };
+		});
 		const scaled = new Set(goals.filter((goal) => goal.gas && Object.keys(goal.gas).length > 0).map((goal) => goal.id));
 		const tScoreOf = (rater: 'client' | 'worker') =>
 			gasTScore(ratings.filter((r) => scaled.has(r.goalId) && r[rater] !== null).map((r) => r[rater]!));
@@ -365,13 +394,19 @@ export class Closing {
 			)
 			.get(seriesId, seriesId, meetingId);
 		const heard = this.#deps.db
-			.prepare<[string], { answer: 'yes' | 'partly' | 'no' }>('SELECT answer FROM heard_answers WHERE meeting_id = ?')
+			.prepare<[string], { answer: 'yes' | 'partly' | 'no'; recorded_by: string | null }>(
+				'SELECT answer, recorded_by FROM heard_answers WHERE meeting_id = ?'
+			)
 			.get(meetingId);
+		const now = this.#deps.followUp.workAbility(meetingId);
+		const workRecordedBy = byOther(now?.recordedBy ?? null);
+		const heardRecordedBy = byOther(heard?.recorded_by ?? null);
 		return {
 			ratings,
 			tScore: { client: tScoreOf('client'), worker: tScoreOf('worker') },
-			workAbility: { baseline: baseline?.score ?? null, now: this.#deps.followUp.workAbility(meetingId)?.score ?? null },
-			heard: heard?.answer ?? null
+			workAbility: { baseline: baseline?.score ?? null, now: now?.score ?? null, ...(workRecordedBy ? { recordedBy: workRecordedBy } : {}) },
+			heard: heard?.answer ?? null,
+			...(heardRecordedBy ? { heardRecordedBy } : {})
 		};
 	}
 
@@ -407,4 +442,29 @@ export class Closing {
 		this.#metaStatement ??= this.#deps.db.prepare('SELECT closed_at, series_id, kind FROM meetings WHERE id = ?');
 		return this.#metaStatement.get(meetingId);
 	}
+}
+
+/**
+ * The client an answer was recorded for, when the recorder is not the client themself (the
+ * coordinator recording with a client who has no device): the audit entry's `subject`. Null when
+ * the client answered, or the meeting has no client participant.
+ */
+export function recordedForClient(participants: Pick<ParticipantRepository, 'list'>, access: MeetingAccess): string | null {
+	if (access.participant.role === 'client') return null;
+	return participants.list(access.meetingId).find((p) => p.role === 'client' && !p.revoked)?.id ?? null;
+}
+
+/**
+ * Maps a stored `recorded_by` to "recorded by" for the record: only someone other than a client is
+ * named (the client answering for themself is the ordinary case). Unknown recorders (rows from
+ * before migration 0012) are not named.
+ */
+export function recorderOtherThanClient(participants: Pick<ParticipantRepository, 'list'>, meetingId: string): (id: string | null) => RecordedBy | null {
+	const people = participants.list(meetingId);
+	return (id) => {
+		if (!id) return null;
+		const person = people.find((p) => p.id === id);
+		if (!person || person.role === 'client') return null;
+		return { participantId: person.id, name: person.name };
+	};
 }

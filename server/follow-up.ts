@@ -136,8 +136,22 @@ export class FollowUp {
 				 ON CONFLICT (meeting_id) DO UPDATE SET score = excluded.score, recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by`
 			)
 			.run(access.meetingId, score, now.toISOString(), access.participant.id);
-		// Never the score: it is the client's health information.
-		this.#audit?.record('work_ability_recorded', { actor: access.principal, meetingId: access.meetingId, participantId: access.participant.id });
+		// Never the score: it is the client's health information. The client as the subject when
+		// someone else (the coordinator) recorded it with them (issue #21 item 2).
+		const subject =
+			access.participant.role === 'client'
+				? null
+				: (this.#db
+						.prepare<[string], { id: string }>(
+							"SELECT id FROM participants WHERE meeting_id = ? AND role = 'client' AND revoked_at IS NULL ORDER BY created_at LIMIT 1"
+						)
+						.get(access.meetingId)?.id ?? null);
+		this.#audit?.record('work_ability_recorded', {
+			actor: access.principal,
+			meetingId: access.meetingId,
+			participantId: access.participant.id,
+			...(subject ? { detail: { subject } } : {})
+		});
 		this.#onChange(access.meetingId);
 		return score;
 	}
@@ -161,11 +175,13 @@ export class FollowUp {
 			.run(proposal.participantId, proposal.contact, meetingId);
 	}
 
-	workAbility(meetingId: string): { score: number; recordedAt: string } | null {
+	workAbility(meetingId: string): { score: number; recordedAt: string; recordedBy: string } | null {
 		const row = this.#db
-			.prepare<[string], { score: number; recorded_at: string }>('SELECT score, recorded_at FROM work_ability_scores WHERE meeting_id = ?')
+			.prepare<[string], { score: number; recorded_at: string; recorded_by: string }>(
+				'SELECT score, recorded_at, recorded_by FROM work_ability_scores WHERE meeting_id = ?'
+			)
 			.get(meetingId);
-		return row ? { score: row.score, recordedAt: row.recorded_at } : null;
+		return row ? { score: row.score, recordedAt: row.recorded_at, recordedBy: row.recorded_by } : null;
 	}
 
 	#scheduledAt(meetingId: string): string | null {

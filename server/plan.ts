@@ -35,6 +35,16 @@ export interface PlanJson {
 	} | null;
 	workAbilityScore: number | null;
 	/**
+	 * Who recorded the work ability rating with the client, when not the client themself (the scribe,
+	 * issue #21 item 2): "Recorded by X for <client>". Absent when the client recorded it or none is.
+	 */
+	workAbilityRecordedBy?: { participantId: string; name: string | null };
+	/**
+	 * Goals a scribe wrote for someone in "write for" mode (issue #21 item 2): absent when none, so
+	 * plans closed before it read as they were.
+	 */
+	goalsWrittenFor?: Array<{ goalId: string; writer: { participantId: string; name: string | null }; for: { participantId: string; name: string | null } }>;
+	/**
 	 * The client's consent as it stood when the plan was read (at closing: as recorded in the version).
 	 * `organisations` empty: nothing is shared. Null: not given (absent in versions closed before #19).
 	 */
@@ -50,7 +60,7 @@ type PlanDeps = {
 	followUp: FollowUp;
 	consents: Pick<ConsentRepository, 'latest'>;
 	/** Who wrote in whose perspective (server/scribes.ts); absent: nobody wrote for anyone. */
-	scribes?: Pick<Scribes, 'list'>;
+	scribes?: Pick<Scribes, 'list' | 'goals'>;
 };
 
 /** The content part of the plan, read from a Y.Doc through the document model. */
@@ -73,6 +83,18 @@ export function assemblePlan(meetingId: string, content: ReturnType<typeof conte
 	const person = responsible ? byId.get(responsible.participantId) : undefined;
 	const consent = deps.consents.latest(meetingId);
 	const writtenFor = deps.scribes?.list(meetingId) ?? [];
+	const workAbility = deps.followUp.workAbility(meetingId);
+	// Named only when someone other than the client recorded it (the coordinator with the client).
+	const recorder = workAbility ? deps.participants.list(meetingId).find((p) => p.id === workAbility.recordedBy) : undefined;
+	const workAbilityRecorder = recorder && recorder.role !== 'client' ? recorder : undefined;
+	const goalIds = new Set(content.goals.map((goal) => goal.id));
+	const goalsWrittenFor = (deps.scribes?.goals(meetingId) ?? [])
+		.filter((g) => goalIds.has(g.goalId))
+		.map((g) => ({
+			goalId: g.goalId,
+			writer: { participantId: g.writerId, name: byId.get(g.writerId)?.name ?? null },
+			for: { participantId: g.participantId, name: byId.get(g.participantId)?.name ?? null }
+		}));
 	const writersOf = (participantId: string) =>
 		writtenFor.filter((w) => w.participantId === participantId).map((w) => ({ participantId: w.writerId, name: byId.get(w.writerId)?.name ?? null }));
 	return {
@@ -96,7 +118,9 @@ export function assemblePlan(meetingId: string, content: ReturnType<typeof conte
 			followUpDate: responsible.followUpDate,
 			followUpMode: responsible.followUpMode
 		},
-		workAbilityScore: deps.followUp.workAbility(meetingId)?.score ?? null,
+		workAbilityScore: workAbility?.score ?? null,
+		...(goalsWrittenFor.length > 0 ? { goalsWrittenFor } : {}),
+		...(workAbilityRecorder ? { workAbilityRecordedBy: { participantId: workAbilityRecorder.id, name: workAbilityRecorder.name } } : {}),
 		consent: consent
 			? {
 					organisations: consent.organisations,

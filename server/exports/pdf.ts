@@ -6,7 +6,7 @@ import { pdfFonts } from './fonts.js';
 import { languageTag, labelsFor, signed, type Labels } from './labels.js';
 import { drawServiceMap, measureServiceMap } from './pdf-map.js';
 import { ratingOf, readPlanVersion, type ExportInput } from './model.js';
-import { plainSummary, writtenPerspectives } from './texts.js';
+import { plainSummary, recordedByText, writtenPerspectives } from './texts.js';
 
 type Doc = PDFKit.PDFDocument;
 type Struct = PDFKit.PDFStructureElement;
@@ -188,6 +188,8 @@ function writeFull(w: Writer, input: ExportInput, l: Labels) {
 			? m.record_work_ability_none({}, o)
 			: m.record_work_ability_score({ score: String(plan.workAbilityScore) }, o)
 	);
+	const workRecordedBy = recordedByText(plan, plan.workAbilityRecordedBy, locale);
+	if (workRecordedBy) w.paragraph(workRecordedBy, { size: 9.5 });
 
 	w.heading(m.record_perspectives_heading({}, o), 2);
 	const perspectives = writtenPerspectives(input);
@@ -223,6 +225,8 @@ function writeFull(w: Writer, input: ExportInput, l: Labels) {
 		read.goals.map((goal) => {
 			const rating = ratingOf(evaluation, goal.id);
 			const details: string[] = [m.close_goal_area({ area: l.goalArea(goal.area) }, o)];
+			const scribe = plan.goalsWrittenFor?.find((g) => g.goalId === goal.id);
+			if (scribe) details.push(m.scribe_written_by({ writer: scribe.writer.name ?? '—', name: scribe.for.name ?? '—' }, o));
 			for (const level of gasLevels) {
 				const description = goal.gas?.[level];
 				if (description) details.push(`${signed(level)} ${l.gasLevel(level)}: ${description}`);
@@ -231,6 +235,8 @@ function writeFull(w: Writer, input: ExportInput, l: Labels) {
 				details.push(
 					m.close_goal_rating({ client: rating.client === null ? '—' : signed(rating.client), worker: rating.worker === null ? '—' : signed(rating.worker) }, o)
 				);
+				const clientRecordedBy = recordedByText(plan, evaluation?.ratings.find((r) => r.goalId === goal.id)?.clientRecordedBy, locale);
+				if (clientRecordedBy) details.push(clientRecordedBy);
 			}
 			return { label: `${goal.number}.`, body: goal.text.trim() || m.close_not_written({}, o), details };
 		})
@@ -339,6 +345,8 @@ function writeFull(w: Writer, input: ExportInput, l: Labels) {
 				o
 			)
 		);
+		const heardRecordedBy = recordedByText(plan, evaluation.heardRecordedBy, locale);
+		if (heardRecordedBy) w.paragraph(heardRecordedBy, { size: 9.5 });
 	}
 }
 

@@ -35,7 +35,8 @@ export function plainSummary(input: ExportInput): { title: string; blocks: Plain
 			heading: m.close_plain_words_heading({}, o),
 			sentences: [
 				...(plan.clientVoice.trim() ? [plan.clientVoice.trim()] : []),
-				...(plan.workAbilityScore !== null ? [m.record_plain_work_ability({ score: String(plan.workAbilityScore) }, o)] : [])
+				...(plan.workAbilityScore !== null ? [m.record_plain_work_ability({ score: String(plan.workAbilityScore) }, o)] : []),
+				...(plan.workAbilityScore !== null && plan.workAbilityRecordedBy ? [recordedByText(plan, plan.workAbilityRecordedBy, locale)!] : [])
 			],
 			items: []
 		});
@@ -219,4 +220,14 @@ export function organisationExcerpts(input: ExportInput): Array<{ organisation: 
 
 function ensureStop(text: string): string {
 	return /[.!?…]$/.test(text) ? text : `${text}.`;
+}
+
+/**
+ * "Recorded by X for <client>" (the scribe, issue #21 item 2) beside a client's answer someone else
+ * recorded with them; the client's name from the plan's participants.
+ */
+export function recordedByText(plan: ExportInput['version']['plan'], by: { name: string | null } | undefined | null, locale: ExportInput['locale']): string | null {
+	if (!by) return null;
+	const client = plan.participants.find((p) => p.role === 'client');
+	return m.scribe_recorded_by({ recorder: by.name ?? '—', name: client?.name ?? '—' }, { locale });
 }

@@ -22,6 +22,7 @@ import type { AccessVerdict, MeetingAccess, Principal } from '../policy.js';
 import type { Room } from '../room.js';
 import { isStorageFull } from '../db/database.js';
 import { TokenBucket } from '../rate-limit.js';
+import type { Scribes } from '../scribes.js';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -41,6 +42,8 @@ export interface RealtimeOptions {
 	events: AppEvents;
 	connections: LiveConnections;
 	room: Room;
+	/** The scribe's "write for" mode for goals (server/scribes.ts), kept per socket. */
+	scribes?: Pick<Scribes, 'setWritingFor' | 'connectionClosed'>;
 	/** The meeting's decisions (phase, hands, turn, responsible worker…) for the room state. */
 	decisions(meetingId: string): Omit<RoomState, 'meetingId' | 'online'>;
 	principalOf(cookieHeader: string | undefined): Promise<Principal>;
@@ -291,6 +294,10 @@ export function createRealtime(options: RealtimeOptions): { io: RealtimeServer; 
 			const call = authorized(eventPayloads['room:pin-screen'], payload, ack);
 			if (call) decide(call.reply, () => options.room.pinScreen(call.access, call.input.section));
 		});
+		socket.on('scribe:writing-for', (payload, ack) => {
+			const call = authorized(eventPayloads['scribe:writing-for'], payload, ack);
+			if (call) decide(call.reply, () => options.scribes?.setWritingFor(call.access, call.input.participantId, socket.id));
+		});
 		socket.on('doc:snapshot', (payload, ack) => {
 			const call = authorized(eventPayloads['doc:snapshot'], payload, ack);
 			if (!call) return;
@@ -327,6 +334,7 @@ export function createRealtime(options: RealtimeOptions): { io: RealtimeServer; 
 		socket.on('disconnect', () => {
 			for (const [id, participantId] of socket.data.participants) options.onLeave?.(socket.data.principal, id, participantId);
 			for (const done of unregister) done();
+			options.scribes?.connectionClosed(socket.id);
 			options.onConnectionCountChange?.(io.sockets.sockets.size);
 		});
 	});

@@ -28,6 +28,8 @@ export interface DocumentHooks {
 export interface WrittenForPolicy {
 	check(meetingId: string, writerId: string, targets: ReadonlySet<string>, unknown: boolean): void;
 	written(meetingId: string, writerId: string, targets: ReadonlySet<string>): void;
+	/** The goals (ids) an update created, after it is stored and applied: a scribe in "write for" mode. */
+	goalsCreated?(meetingId: string, writerId: string, goalIds: readonly string[]): void;
 }
 
 /** What a write batch needs of its live document. */
@@ -58,6 +60,8 @@ interface IncomingUpdate {
 	deletions?: Deletions;
 	/** Other participants whose perspective it writes in (set by the check, for the record after it). */
 	writesFor?: ReadonlySet<string>;
+	/** Goals it creates (new entries of the top-level `goals` map), for the scribe's record after it. */
+	goalsCreated?: string[];
 	/** `performance.now()` when the document received it. */
 	receivedAt: number;
 	resolve: () => void;
@@ -144,6 +148,8 @@ export class WriteBatch {
 					targets.delete(writerId);
 					if (targets.size > 0 || unknown) this.#options.writtenFor.check(meetingId, writerId, targets, unknown);
 					if (targets.size > 0) incoming.writesFor = targets;
+					const goals = goalsCreated(incoming.structs);
+					if (goals.length > 0) incoming.goalsCreated = goals;
 				}
 			} catch (error) {
 				incoming.reject(error);
@@ -163,12 +169,13 @@ export class WriteBatch {
 			return;
 		}
 		const seconds = (performance.now() - started) / 1000;
-		for (const { peer, update, receivedAt, resolve, reject, writesFor } of accepted) {
+		for (const { peer, update, receivedAt, resolve, reject, writesFor, goalsCreated } of accepted) {
 			hooks?.onStorageWrite?.(seconds);
 			try {
 				// Relayed inside, by the document's `update` event, to every peer but this one.
 				Y.applyUpdate(doc, update, connectionOrigin(peer));
 				if (writesFor && peer.identity) this.#options.writtenFor?.written(meetingId, peer.identity.participantId, writesFor);
+				if (goalsCreated && peer.identity) this.#options.writtenFor?.goalsCreated?.(meetingId, peer.identity.participantId, goalsCreated);
 				hooks?.onUpdateRelayed?.((performance.now() - receivedAt) / 1000);
 				resolve();
 			} catch (error) {
@@ -177,4 +184,19 @@ export class WriteBatch {
 		}
 		this.#options.afterStore();
 	}
+}
+
+/**
+ * The ids of goals an update creates: items placed directly in the top-level `goals` map (a decoded
+ * item's parent is then the root's name) under a key, holding a new Y.Map (docs/document-model.md).
+ * Edits inside an existing goal sit in its nested types and are not counted.
+ */
+export function goalsCreated(structs: readonly Struct[]): string[] {
+	const ids: string[] = [];
+	for (const struct of structs) {
+		// Decoded, a root parent is its name (Yjs types it as a type or an id).
+		if (!(struct instanceof Y.Item) || (struct.parent as unknown) !== 'goals' || typeof struct.parentSub !== 'string') continue;
+		if (struct.content instanceof Y.ContentType) ids.push(struct.parentSub);
+	}
+	return ids;
 }

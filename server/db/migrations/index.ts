@@ -9,6 +9,7 @@ import { sql as revocationIndexes } from './0008_revocation_indexes.js';
 import { sql as record } from './0009_record.js';
 import { sql as chosenNames } from './0010_chosen_names.js';
 import { sql as scribes } from './0011_scribes.js';
+import { sql as recordedBy } from './0012_recorded_by.js';
 
 export interface Migration {
 	version: number;
@@ -31,5 +32,6 @@ export const migrations: readonly Migration[] = [
 	{ version: 8, name: 'revocation_indexes', sql: revocationIndexes },
 	{ version: 9, name: 'record', sql: record },
 	{ version: 10, name: 'chosen_names', sql: chosenNames },
-	{ version: 11, name: 'scribes', sql: scribes }
+	{ version: 11, name: 'scribes', sql: scribes },
+	{ version: 12, name: 'recorded_by', sql: recordedBy }
 ];

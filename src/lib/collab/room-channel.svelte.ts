@@ -120,6 +120,11 @@ export class RoomChannel {
 		return this.#call((socket, ack) => socket.emit('room:clear-hands', { meetingId: this.meetingId }, ack));
 	}
 
+	/** "Write for <name>": the goals this writer now creates are for that participant (null: for no one). Needs `writeOnBehalf`. */
+	writeFor(participantId: string | null): Promise<void> {
+		return this.#call((socket, ack) => socket.emit('scribe:writing-for', { meetingId: this.meetingId, participantId }, ack));
+	}
+
 	/** Pins a phase's work to the room screen for a while (null releases it); coordinator only. */
 	pinScreen(section: Phase | null): Promise<void> {
 		return this.#call((socket, ack) => socket.emit('room:pin-screen', { meetingId: this.meetingId, section }, ack));

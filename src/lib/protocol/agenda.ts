@@ -25,6 +25,13 @@ export interface RaisedHand {
 }
 
 /** A perspective written by one participant (`writerId`) for another (`participantId`): the scribe. */
+/** A goal a scribe created in "write for" mode (issue #21 item 2): written by `writerId` for `participantId`. */
+export interface GoalWrittenFor {
+	goalId: string;
+	writerId: string;
+	participantId: string;
+}
+
 export interface WrittenFor {
 	writerId: string;
 	participantId: string;
@@ -84,6 +91,8 @@ export interface RoomState {
 	scribes?: string[];
 	/** Who wrote in whose perspective, as the server saw it (never as a client claims). */
 	writtenFor?: WrittenFor[];
+	/** Goals a scribe wrote for someone in "write for" mode, as the server saw it. */
+	goalsWrittenFor?: GoalWrittenFor[];
 }
 
 /**

@@ -48,11 +48,21 @@ export const heardAnswers = ['yes', 'partly', 'no'] as const satisfies readonly 
 
 /** `GET /api/meetings/:id/evaluation`: the closing meeting's evaluation. */
 export interface EvaluationView {
-	ratings: Array<{ goalId: string; client: number | null; worker: number | null }>;
+	/** `clientRecordedBy`: present only when someone other than the client recorded the client's side (the scribe). */
+	ratings: Array<{ goalId: string; client: number | null; worker: number | null; clientRecordedBy?: RecordedBy }>;
 	/** GAS T-scores over the goals that had levels and a rating; null when none. */
 	tScore: { client: number | null; worker: number | null };
-	workAbility: { baseline: number | null; now: number | null };
+	/** `recordedBy`: present only when someone other than the client recorded this meeting's rating. */
+	workAbility: { baseline: number | null; now: number | null; recordedBy?: RecordedBy };
 	heard: HeardAnswer | null;
+	/** Present only when someone other than the client recorded "Was I heard?" with them. */
+	heardRecordedBy?: RecordedBy;
+}
+
+/** Who recorded a client's answer with them (issue #21 item 2): "Recorded by X for <client>". */
+export interface RecordedBy {
+	participantId: string;
+	name: string | null;
 }
 
 /** `GET /api/meetings/:id/history` */

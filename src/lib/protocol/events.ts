@@ -25,7 +25,9 @@ export const eventPayloads = {
 	'room:pin-screen': v.object({ meetingId, section: v.nullable(v.picklist(phases)) }),
 	'doc:snapshot': meeting,
 	// No fields: the heartbeat is answered the same for everyone (issue #21, item 6).
-	'connection:heartbeat': v.object({})
+	'connection:heartbeat': v.object({}),
+	/** The coordinator or a scribe writes the goals they now create for `participantId` (null: for no one). */
+	'scribe:writing-for': v.object({ meetingId, participantId: v.nullable(participantId) })
 } as const;
 
 /** The payload a client sends with an event (what the schema accepts). */
@@ -68,6 +70,8 @@ export interface ClientToServerEvents {
 	 * after socket.io's own 45 s ping timeout. Answered `{ ok: true }`; rate-limited like any event.
 	 */
 	'connection:heartbeat': (payload: EventPayload<'connection:heartbeat'>, ack: Reply) => void;
+	/** "Write for <name>" for goals (issue #21 item 2): needs `writeOnBehalf`; kept per connection. */
+	'scribe:writing-for': (payload: EventPayload<'scribe:writing-for'>, ack: Reply) => void;
 }
 
 export interface ServerToClientEvents {
