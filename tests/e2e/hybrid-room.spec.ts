@@ -136,7 +136,7 @@ test('coordinator, client phone, remote nurse and room screen work one meeting t
 
 	await test.step('a network cut shows on the nurse’s device within three seconds, and the change made meanwhile is confirmed after reconnecting', async () => {
 		await nursePage.locator('#tab-situation').click();
-		const own = nursePage.locator(`[data-perspective="${nurse.participantId}"] .cm-content`);
+		const own = nursePage.locator(`.perspective.own .cm-content`);
 		await expect(own).toBeVisible();
 		await nurseContext.setOffline(true);
 		await expect(syncStatus(nursePage)).toHaveAttribute('data-state', 'offline', { timeout: 3_000 });
