@@ -14,7 +14,7 @@
  *   sends its precompressed brotli or gzip files when the browser asks).
  * - Time to interactive: from the navigation's start (`performance.timeOrigin`) until the page shows
  *   the connection as `connected` (`[role=status][data-state=connected]`: the document synced) and the
- *   client's-words editor is editable (`.cm-content[contenteditable=true]`), read as `performance.now()`
+ *   client's-words field is editable (`[data-client-view] textarea:not([readonly])`), read as `performance.now()`
  *   inside the page, polled every animation frame. Also reported: DOMContentLoaded and load from the
  *   navigation timing.
  */
@@ -183,7 +183,7 @@ export async function runFrontend(buildDir: string, pageLoads: number, log: (lin
 			const interactiveMs = await page.waitForFunction(
 				() =>
 					document.querySelector('[role="status"][data-state="connected"]') !== null &&
-					document.querySelector('.cm-content[contenteditable="true"]') !== null
+					document.querySelector('[data-client-view] textarea:not([readonly])') !== null
 						? performance.now()
 						: false,
 				undefined,
@@ -228,7 +228,7 @@ export async function runFrontend(buildDir: string, pageLoads: number, log: (lin
 				.waitForFunction(
 					() =>
 						document.querySelector('[role="status"][data-state="connected"]') !== null &&
-						document.querySelector('.cm-content[contenteditable="true"]') !== null
+						document.querySelector('[data-client-view] textarea:not([readonly])') !== null
 							? performance.now()
 							: false,
 					undefined,

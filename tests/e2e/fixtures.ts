@@ -219,7 +219,10 @@ export function editorUnder(page: Page, heading: string): Locator {
  */
 export function editorText(editor: Locator): Promise<string> {
 	return editor.evaluate((content) =>
-		Array.from(content.querySelectorAll('.cm-line'), (line) => {
+		// The client's phone view writes in a plain textarea (PlainCollabText), not CodeMirror.
+		content instanceof HTMLTextAreaElement
+			? content.value
+			: Array.from(content.querySelectorAll('.cm-line'), (line) => {
 			const copy = line.cloneNode(true) as Element;
 			for (const caret of copy.querySelectorAll('.cm-ySelectionCaret')) caret.remove();
 			return copy.textContent ?? '';
