@@ -4,7 +4,6 @@
  * heard?" answered on the phone alone, and a connection state that tells the truth within 3 s of the
  * network going away.
  */
-import { readFileSync } from 'node:fs';
 import type { BrowserContext } from '@playwright/test';
 import * as Y from 'yjs';
 import { addAction, addGoal, addService } from '../../src/lib/meeting/index';
@@ -25,14 +24,7 @@ import {
 	type World
 } from './fixtures';
 
-/** The phone view's own catalog (messages/phone/), beside the shared ones. */
-const phoneCatalogs = Object.fromEntries(
-	locales.map((locale) => [
-		locale,
-		JSON.parse(readFileSync(new URL(`../../messages/phone/${locale}.json`, import.meta.url), 'utf8')) as typeof import('../../messages/phone/fi.json')
-	])
-) as Record<(typeof locales)[number], typeof import('../../messages/phone/fi.json')>;
-const fi = { ...catalogs.fi, ...phoneCatalogs.fi };
+const fi = catalogs.fi;
 // The phone of the issue: 360 × 740, touch.
 const phone360 = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 
@@ -148,7 +140,7 @@ test('the client’s phone opens at the current phase, calm, large and without d
 			await useLanguage(client, baseURL, locale);
 			await page.reload();
 			await expect(syncStatus(page)).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
-			await expect(page.getByText(phoneCatalogs[locale].phone_phase_service_map)).toBeVisible();
+			await expect(page.getByText(catalogs[locale].phone_phase_service_map)).toBeVisible();
 			await expectAccessible(page, `the client's phone view (${locale})`);
 		}
 		await useLanguage(client, baseURL, 'fi');

@@ -4,18 +4,10 @@
  * nurse's rooms say "Written by … for …" with it (the server decided it from who created the goal);
  * the nurse, who may not write for others, has no such choice.
  */
-import { readFileSync } from 'node:fs';
-import { catalogs, expect, expectAccessible, openRoom, test, type Locale } from './fixtures';
+import { catalogs, expect, expectAccessible, openRoom, test } from './fixtures';
 
-type ScribeCatalog = typeof import('../../messages/scribe/fi.json');
-const scribe = Object.fromEntries(
-	(['fi', 'sv', 'en'] as const).map((locale) => [
-		locale,
-		JSON.parse(readFileSync(new URL(`../../messages/scribe/${locale}.json`, import.meta.url), 'utf8')) as ScribeCatalog
-	])
-) as Record<Locale, ScribeCatalog>;
 const fill = (text: string, values: Record<string, string>) => text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? `{${key}}`);
-const fi = { ...catalogs.fi, ...scribe.fi };
+const fi = catalogs.fi;
 
 const coordinatorName = 'Aino Mäkelä';
 const nurseName = 'Päivi Öhman';

@@ -5,21 +5,13 @@
  * who wrote); a remote nurse's raised hand shows in the coordinator's tab title and sticky queue,
  * the nurse sees "Your turn" when given it, and closing the meeting clears hands and the turn.
  */
-import { readFileSync } from 'node:fs';
 import * as Y from 'yjs';
 import { addGoal } from '../../src/lib/meeting/index';
 import { connectProvider, synced } from '../helpers/yjs-client';
-import { catalogs, expect, expectAccessible, helsinkiDay, openRoom, sessionCookieOf, test, type Locale } from './fixtures';
+import { catalogs, expect, expectAccessible, helsinkiDay, openRoom, sessionCookieOf, test } from './fixtures';
 
-type ScribeCatalog = typeof import('../../messages/scribe/fi.json');
-const scribe = Object.fromEntries(
-	(['fi', 'sv', 'en'] as const).map((locale) => [
-		locale,
-		JSON.parse(readFileSync(new URL(`../../messages/scribe/${locale}.json`, import.meta.url), 'utf8')) as ScribeCatalog
-	])
-) as Record<Locale, ScribeCatalog>;
 const fill = (text: string, values: Record<string, string>) => text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? `{${key}}`);
-const fi = { ...catalogs.fi, ...scribe.fi };
+const fi = catalogs.fi;
 
 const coordinatorName = 'Aino Mäkelä';
 const kelaName = 'Åsa Lindström';
@@ -154,11 +146,11 @@ test('the coordinator names a scribe and keeps every invitation link; both pages
 			const context = await world.sameSession(desk, { language: locale });
 			const people = await context.newPage();
 			await people.goto(`/meetings/${meetingId}/participants`);
-			await expect(people.getByRole('button', { name: fill(scribe[locale].scribe_unmake, { name: nurseName }) })).toBeVisible();
+			await expect(people.getByRole('button', { name: fill(catalogs[locale].scribe_unmake, { name: nurseName }) })).toBeVisible();
 			await expectAccessible(people, `participants page with two links and a scribe (${locale})`);
 			const room = await openRoom(context, meetingId, 90_000);
 			await room.locator('#tab-situation').click();
-			await expect(room.getByRole('button', { name: fill(scribe[locale].scribe_write_for, { name: kelaName }) })).toBeVisible();
+			await expect(room.getByRole('button', { name: fill(catalogs[locale].scribe_write_for, { name: kelaName }) })).toBeVisible();
 			await expectAccessible(room, `room with “Write for” (${locale})`);
 		});
 	}

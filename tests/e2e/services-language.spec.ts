@@ -5,23 +5,17 @@
  * edited in the service list (bad input refused, nothing saved), and the timeline says in words where
  * two services overlap. The add form starts the next service from the default tie.
  */
-import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import * as Y from 'yjs';
 import { addGoal } from '../../src/lib/meeting/index';
 import { connectProvider, synced } from '../helpers/yjs-client';
-import { catalogs, expect, expectAccessible, helsinkiDay, openRoom, sessionCookieOf, test, useLanguage, type Locale } from './fixtures';
+import { catalogs, expect, expectAccessible, helsinkiDay, openRoom, sessionCookieOf, test, useLanguage } from './fixtures';
 
 test.describe.configure({ timeout: 180_000 });
 
-const fi = { ...catalogs.fi, ...services('fi') };
-const sv = { ...catalogs.sv, ...services('sv') };
-
-/** This part's own catalog (messages/services/), which the shared `catalogs` fixture does not merge. */
-function services(locale: Locale): typeof import('../../messages/services/fi.json') {
-	return JSON.parse(readFileSync(new URL(`../../messages/services/${locale}.json`, import.meta.url), 'utf8'));
-}
+const fi = catalogs.fi;
+const sv = catalogs.sv;
 
 interface CatalogueEntry {
 	id: string;
