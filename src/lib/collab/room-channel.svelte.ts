@@ -169,6 +169,10 @@ export class RoomChannel {
 	#lost(): void {
 		if (!this.#reachable) return;
 		this.#reachable = false;
+		// The server ended this connection for good (`connection:closed` came first): not a network
+		// fault, so nothing redials; a redial would drop the Yjs websocket's own 4440 before it arrives
+		// and replace "your session ended" with the refusal of a session-less attempt.
+		if (this.#refused) return;
 		for (const listener of this.#onLost) listener();
 	}
 
