@@ -31,6 +31,7 @@ import { UserRepository } from './users.js';
 import { Metrics } from './metrics.js';
 import { createRealtime, type RealtimeServer } from './realtime/socket.js';
 import { DocumentRegistry } from './yjs/documents.js';
+import { clientVoice } from '../src/lib/meeting/document.js';
 import { Scribes } from './scribes.js';
 import { YjsEndpoint, type AuthorizeVerdict } from './yjs/endpoint.js';
 import type { PeerIdentity } from './yjs/connection.js';
@@ -397,6 +398,15 @@ export class App {
 			writtenFor: this.scribes.list(meetingId),
 			goalsWrittenFor: this.scribes.goals(meetingId)
 		};
+	}
+
+	/**
+	 * The client's own words as the document holds them now: the room page renders them into the
+	 * client's words field, so a phone can show and take typing before its scripts and the live
+	 * document arrive (docs/performance.md). The caller has authorized the reader (loadRoom).
+	 */
+	clientWords(meetingId: string): Promise<string> {
+		return this.documents.read(meetingId, (doc) => clientVoice(doc).toString());
 	}
 
 	/**

@@ -195,6 +195,8 @@ test('without JavaScript: set up, sign out and in, create a meeting, add partici
 		// Nothing promises what cannot come without a script.
 		await expect(guest.getByText(fi.meeting_loading).filter({ visible: true })).toHaveCount(0);
 		await expect(guest.getByRole('tablist')).toBeHidden();
+		// The client's words field saves only through the live document: without a script it is not offered.
+		await expect(guest.getByRole('textbox', { name: fi.meeting_client_voice_heading })).toBeHidden();
 	});
 
 	await test.step('the note is in every language', async () => {

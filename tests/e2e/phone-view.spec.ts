@@ -1,12 +1,12 @@
 /**
- * The client's own phone (issue #21, items 5, 6 and 9): a calm view that opens at the current phase
- * in large type with nothing destructive on it, a summary that starts with the plain plan, "Was I
- * heard?" answered on the phone alone, and a connection state that tells the truth within 3 s of the
- * network going away.
+ * The client's own phone (issue #21, items 5, 6, 9 and 10): a calm view that opens at the current
+ * phase in large type with nothing destructive on it, a summary that starts with the plain plan, "Was
+ * I heard?" answered on the phone alone, a connection state that tells the truth within 3 s of the
+ * network going away, and a words field that takes typing before the page's scripts arrive.
  */
-import type { BrowserContext } from '@playwright/test';
+import type { BrowserContext, Route } from '@playwright/test';
 import * as Y from 'yjs';
-import { addAction, addGoal, addService } from '../../src/lib/meeting/index';
+import { addAction, addGoal, addService, clientVoice } from '../../src/lib/meeting/index';
 import { connectProvider, synced } from '../helpers/yjs-client';
 import {
 	catalogs,
@@ -81,6 +81,72 @@ test('a network cut shows in words within 3 s, and a change written offline is s
 		const desktop = await openRoom(desk, meetingId);
 		await expect.poll(() => editorText(editorUnder(desktop, fi.meeting_client_voice_heading)), { timeout: 15_000 }).toBe(offlineWords);
 	});
+});
+
+/** The client's words as the server has stored them (the live plan, read by the coordinator). */
+async function storedWords(desk: BrowserContext, meetingId: string): Promise<string> {
+	const response = await desk.request.get(`/api/meetings/${meetingId}/plan`);
+	return ((await response.json()) as { clientVoice: string }).clientVoice;
+}
+
+test('on a slow phone the words field takes typing before the page’s scripts arrive, and nothing typed is lost', async ({ world }, testInfo) => {
+	const baseURL = testInfo.project.use.baseURL!;
+	const { meetingId, desk, client } = await meetingWithClient(world, 'Hidas puhelin – Sjöström');
+	// The coordinator's device writes the first words, live, as a scribe would.
+	const { doc, provider } = connectProvider(`${baseURL.replace(/^http/, 'ws')}/yjs`, meetingId, new Y.Doc(), {
+		cookie: await sessionCookieOf(desk)
+	});
+	await synced(provider);
+	const words = clientVoice(doc);
+	words.insert(0, 'Åsa kertoo: ');
+	await expect.poll(() => storedWords(desk, meetingId)).toBe('Åsa kertoo: ');
+
+	await test.step('the room page comes compressed, with the words rendered into the field', async () => {
+		const response = await client.request.get(`/meetings/${meetingId}`, { headers: { 'accept-encoding': 'gzip' } });
+		expect(response.headers()['content-encoding']).toBe('gzip');
+		expect(await response.text()).toContain('Åsa kertoo: </textarea>');
+	});
+
+	// Every script is held back, as on a slow link where the page arrives long before its scripts.
+	const held: Route[] = [];
+	let scriptsArrive = false;
+	await client.route('**/*', (route) =>
+		route.request().resourceType() === 'script' && !scriptsArrive ? void held.push(route) : route.continue()
+	);
+	const page = await client.newPage();
+	await page.goto(`/meetings/${meetingId}`, { waitUntil: 'commit' });
+	const field = page.locator('[data-client-view] textarea');
+
+	await test.step('before any script: the field shows the words and takes typing', async () => {
+		await expect(field).toHaveValue('Åsa kertoo: ');
+		await expect(field).toBeEditable();
+		await expect.poll(() => held.length).toBeGreaterThan(0);
+		await expect(page.locator('html[data-hydrated]')).toHaveCount(0);
+		await field.click();
+		await page.keyboard.press('End');
+		await page.keyboard.type('haluan töihin Äänekoskelle.');
+		await expect(field).toHaveValue('Åsa kertoo: haluan töihin Äänekoskelle.');
+	});
+
+	await test.step('meanwhile the coordinator writes before those words', async () => {
+		words.insert(0, 'Tapaaminen 1. ');
+		await expect.poll(() => storedWords(desk, meetingId)).toBe('Tapaaminen 1. Åsa kertoo: ');
+	});
+
+	await test.step('the scripts arrive: what the client typed joins the live text beside the coordinator’s, and is saved', async () => {
+		scriptsArrive = true;
+		for (const route of held.splice(0)) await route.continue();
+		const merged = 'Tapaaminen 1. Åsa kertoo: haluan töihin Äänekoskelle.';
+		await expect(page.locator('[data-client-view] textarea[data-live]')).toHaveValue(merged, { timeout: 30_000 });
+		await expect(page.locator('[data-pending]')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
+		await expect.poll(() => storedWords(desk, meetingId)).toBe(merged);
+		await expect.poll(() => words.toString()).toBe(merged);
+		// The caret stays after what the client typed: typing on continues there.
+		await page.keyboard.type(' Kiitos.');
+		await expect.poll(() => storedWords(desk, meetingId)).toBe(`${merged} Kiitos.`);
+	});
+	provider.destroy();
+	doc.destroy();
 });
 
 /** Writes a service, a goal and its action into the meeting's document as the coordinator's device would. */
