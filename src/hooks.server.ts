@@ -4,6 +4,7 @@ import { appOf } from '$lib/server/app';
 import { clearSessionCookie, sessionCookieName, setSessionCookie } from '$lib/server/session';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { auditAccess } from '$lib/server/access-audit';
+import { compressPages } from '$lib/server/compress';
 
 const locale: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
@@ -56,4 +57,4 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 };
 
 // auditAccess after session: it needs the principal, and sees the answer every later step made.
-export const handle = sequence(securityHeaders, session, firstRun, auditAccess, locale);
+export const handle = sequence(securityHeaders, compressPages, session, firstRun, auditAccess, locale);
