@@ -12,7 +12,16 @@ export default defineConfig({
 			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
 		}),
 		sveltekit(),
-		verkostoDev()
+		verkostoDev(),
+		{
+			// Fewer, larger chunks for the browser: on a slow mobile link each script costs a round trip
+			// on one of the browser's six connections, and the room page loaded 40 of them, half under
+			// 1 KiB (docs/performance.md). Not for the server's build: merging its chunks renames the
+			// exports SvelteKit checks.
+			name: 'verkosto-fewer-chunks',
+			applyToEnvironment: (environment) => environment.name === 'client',
+			outputOptions: (options) => ({ ...options, experimentalMinChunkSize: 10 * 1024 })
+		}
 	],
 	server: {
 		// Not source: the dev database (written on every edit), test artefacts written while the
