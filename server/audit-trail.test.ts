@@ -66,6 +66,13 @@ describe('the audit trail for the client (CSV)', () => {
 		expect(row![5]).toBe('Osallistuja: Pekka Äijälä');
 	});
 
+	it('names the client an answer was recorded for, when someone else recorded it', () => {
+		const recorded = event({ action: 'work_ability_recorded', actorParticipantId: 'p2', actorName: 'Pekka Äijälä', detail: { subject: 'p1' } });
+		expect(parse(auditCsv([recorded], { locale: 'fi', ...context }))[1]![5]).toBe('Kirjattu asiakkaan puolesta: Åsa Sjöström-Äijälä');
+		expect(parse(auditCsv([recorded], { locale: 'sv', ...context }))[1]![5]).toBe('Registrerat för klienten: Åsa Sjöström-Äijälä');
+		expect(parse(auditCsv([recorded], { locale: 'en', ...context }))[1]![5]).toBe('Recorded for the client: Åsa Sjöström-Äijälä');
+	});
+
 	it('neutralises cells a spreadsheet would run as a formula', () => {
 		for (const hostile of ['=HYPERLINK("http://evil.example")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1']) {
 			expect(csvCell(hostile)).toBe(`"'${hostile.replaceAll('"', '""')}"`);

@@ -107,6 +107,8 @@ export function describeAuditDetail(
 			lines.push(m.audit_detail_participant({ name: nameOf(value) }, options));
 		} else if (key === 'responsible' && typeof value === 'string') {
 			lines.push(m.audit_detail_responsible({ name: nameOf(value) }, options));
+		} else if (key === 'subject' && typeof value === 'string') {
+			lines.push(m.audit_detail_subject({ name: nameOf(value) }, options));
 		} else if (key === 'role' && typeof value === 'string') {
 			lines.push(m.audit_detail_role({ role: lookup(protocolLabels.roles, locale)(value) }, options));
 		} else if (key === 'access' && typeof value === 'string') {
