@@ -20,7 +20,7 @@ import { ParticipantRepository } from './participants.js';
 import { Participation } from './participation.js';
 import { Policy, type Principal } from './policy.js';
 import { Room } from './room.js';
-import { Closing } from './closing.js';
+import { Closing, recorderOtherThanClient } from './closing.js';
 import { Retention } from './retention.js';
 import { Catalogue } from './catalogue.js';
 import { FollowUp } from './follow-up.js';
@@ -386,12 +386,14 @@ export class App {
 
 	/** A meeting's decisions as the room shows them: phase, hands, turn, responsible worker, rating. */
 	decisions(meetingId: string): Omit<RoomState, 'meetingId' | 'online'> {
+		const workAbility = this.followUp.workAbility(meetingId);
 		return {
 			...this.room.decisions(meetingId),
 			closed: this.closing.isClosed(meetingId),
 			kind: this.closing.kindOf(meetingId),
 			responsible: this.followUp.get(meetingId),
-			workAbilityScore: this.followUp.workAbility(meetingId)?.score ?? null,
+			workAbilityScore: workAbility?.score ?? null,
+			workAbilityRecordedBy: recorderOtherThanClient(this.participants, meetingId)(workAbility?.recordedBy ?? null)?.participantId ?? null,
 			consent: this.clientConsent.view(this.consents.latest(meetingId)),
 			responsibleProposal: this.followUp.proposal(meetingId),
 			scribes: this.scribes.scribes(meetingId),

@@ -90,6 +90,15 @@ test('coordinator, client phone, remote nurse and room screen work one meeting t
 		await expect(screen.getByRole('region', { name: fi.screen_perspectives_heading, exact: true })).toContainText(kelaWords);
 	});
 
+	await test.step('the coordinator records the client’s work ability with them, and the room says who recorded it for whom', async () => {
+		const widget = coordinatorPage.getByRole('region', { name: fi.workability_heading, exact: true });
+		await widget.getByLabel('6', { exact: true }).check();
+		await widget.getByRole('button', { name: fi.workability_submit }).click();
+		const recordedBy = fill(fi.scribe_recorded_by, { recorder: coordinatorName, name: clientName });
+		await expect(widget.locator('[data-recorded-by]')).toHaveText(recordedBy);
+		await expect(nursePage.getByRole('region', { name: fi.workability_heading, exact: true }).locator('[data-recorded-by]')).toHaveText(recordedBy);
+	});
+
 	await test.step('the remote nurse’s hand reaches the coordinator’s tab title, and the nurse is told it is their turn', async () => {
 		await expect(coordinatorPage).not.toHaveTitle(/^\(✋/);
 		await nursePage.getByRole('button', { name: fi.hands_raise }).click();

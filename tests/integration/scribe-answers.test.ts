@@ -68,6 +68,8 @@ describe('answers recorded for the client', () => {
 		expect(evaluation.workAbility).toEqual({ baseline: null, now: 5, recordedBy: { participantId: coordinatorId, name: access.participant.name } });
 		const json = await app.plan(plan.meeting.id);
 		expect(json.workAbilityRecordedBy).toEqual({ participantId: coordinatorId, name: access.participant.name });
+		// The room state every view gets (socket.io room:state) says who recorded it, for the room's widget.
+		expect(app.decisions(plan.meeting.id)).toMatchObject({ workAbilityScore: 5, workAbilityRecordedBy: coordinatorId });
 
 		const trail = app.audit.forMeeting(plan.meeting.id);
 		const heard = trail.filter((e) => e.action === 'heard_recorded');
@@ -104,6 +106,7 @@ describe('answers recorded for the client', () => {
 		expect(evaluation).not.toHaveProperty('heardRecordedBy');
 		expect(evaluation.workAbility).toEqual({ baseline: null, now: 7 });
 		expect(await app.plan(plan.meeting.id)).not.toHaveProperty('workAbilityRecordedBy');
+		expect(app.decisions(plan.meeting.id)).toMatchObject({ workAbilityScore: 7, workAbilityRecordedBy: null });
 		const trail = app.audit.forMeeting(plan.meeting.id).filter((e) => e.action === 'heard_recorded' || e.action === 'work_ability_recorded');
 		expect(trail).toHaveLength(2);
 		for (const entry of trail) expect(entry.detail).toBeNull();

@@ -78,6 +78,8 @@ export interface RoomState {
 	responsible: ResponsibleDecision | null;
 	/** The client's own work ability rating 0–10 at this meeting, if recorded. */
 	workAbilityScore: number | null;
+	/** Who recorded that rating for the client, when it was not the client (a participant id; issue #21). */
+	workAbilityRecordedBy?: string | null;
 	/** The client's consent in this meeting (null until given); an empty scope means "not shared". */
 	consent?: ConsentScope | null;
 	/**
