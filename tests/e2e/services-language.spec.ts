@@ -6,7 +6,7 @@
  * two services overlap. The add form starts the next service from the default tie.
  */
 import type { Page } from '@playwright/test';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfText } from '../helpers/pdf';
 import * as Y from 'yjs';
 import { addGoal } from '../../src/lib/meeting/index';
 import { connectProvider, synced } from '../helpers/yjs-client';
@@ -25,17 +25,6 @@ interface CatalogueEntry {
 }
 
 /** Text of every page of a PDF, squashed to single spaces (as tests/integration/exports.test.ts reads it). */
-async function pdfText(bytes: Buffer): Promise<string> {
-	const pdf = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
-	const parts: string[] = [];
-	for (let n = 1; n <= pdf.numPages; n++) {
-		const content = await (await pdf.getPage(n)).getTextContent();
-		for (const item of content.items) if ('str' in item) parts.push(item.str, item.hasEOL ? ' ' : '');
-	}
-	await pdf.destroy();
-	return parts.join('').replace(/\s+/g, ' ');
-}
-
 async function openSection(page: Page, section: 'map' | 'plan'): Promise<void> {
 	await page.locator(`#tab-${section}`).click();
 	await expect(page.locator(`#tab-${section}`)).toHaveAttribute('aria-selected', 'true');

@@ -6,7 +6,7 @@
  * professional who is not the coordinator cannot record them. A real server, real SQLite.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfText } from '../helpers/pdf.js';
 import { DomainError } from '../../server/errors.js';
 import { exportMeeting } from '../../server/exports/index.js';
 import { addMonths, helsinkiToday } from '../../server/follow-up.js';
@@ -28,16 +28,6 @@ afterAll(async () => {
 	await srv?.close();
 	if (srv) removeDir(srv.dataDir);
 });
-
-async function pdfText(bytes: Uint8Array): Promise<string> {
-	const pdf = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
-	const parts: string[] = [];
-	for (let n = 1; n <= pdf.numPages; n++) {
-		for (const item of (await (await pdf.getPage(n)).getTextContent()).items) if ('str' in item) parts.push(item.str);
-	}
-	await pdf.destroy();
-	return parts.join(' ').replace(/\s+/g, ' ');
-}
 
 function refused(work: () => unknown): DomainError {
 	let caught: unknown = null;

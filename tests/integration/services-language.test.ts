@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import draft6 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfText } from '../helpers/pdf.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addService, setServiceMonths } from '../../src/lib/meeting/index.js';
 import { buildExport, exportInput } from '../../server/exports/index.js';
@@ -38,17 +38,6 @@ afterAll(async () => {
 });
 
 const text = (body: Uint8Array | string) => (typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
-
-async function pdfText(bytes: Uint8Array): Promise<string> {
-	const pdf = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
-	const parts: string[] = [];
-	for (let n = 1; n <= pdf.numPages; n++) {
-		const content = await (await pdf.getPage(n)).getTextContent();
-		for (const item of content.items) if ('str' in item) parts.push(item.str, item.hasEOL ? ' ' : '');
-	}
-	await pdf.destroy();
-	return parts.join('').replace(/\s+/g, ' ');
-}
 
 describe('a catalogue service in the exports', () => {
 	it('the Swedish PDF names it in Swedish with its months; the Finnish one in Finnish; free text as written', async () => {
