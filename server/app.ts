@@ -393,7 +393,7 @@ export class App {
 			kind: this.closing.kindOf(meetingId),
 			responsible: this.followUp.get(meetingId),
 			workAbilityScore: workAbility?.score ?? null,
-			workAbilityRecordedBy: recorderOtherThanClient(this.participants, meetingId)(workAbility?.recordedBy ?? null)?.participantId ?? null,
+			workAbilityRecordedBy: workAbility ? (recorderOtherThanClient(this.participants, meetingId)(workAbility.recordedBy)?.participantId ?? null) : null,
 			consent: this.clientConsent.view(this.consents.latest(meetingId)),
 			responsibleProposal: this.followUp.proposal(meetingId),
 			scribes: this.scribes.scribes(meetingId),
