@@ -322,37 +322,42 @@ function nearestRankP99(values: number[]): number {
 }
 
 /** What the page itself records during a phone load (`watchTheWordsField`). */
-interface PhoneMarks {
-	/** The words field is in the page, editable, and the page has painted: the bench's "tap". */
-	readyAt?: number;
-	/** The first `input` event: the page handled the bench's keystroke. */
-	typedAt?: number;
-}
-
 /**
  * Runs in the page before its own scripts (an init script), so that the bench needs no script of its
  * own in the page while it loads (Playwright's selector engine alone takes a quarter of a second to
  * evaluate on the throttled CPU, and would delay the page it measures). Every frame it looks for the
  * words field; once the field is there and the page has painted, it focuses the field with the caret
- * at the end, as a person's tap would, and notes the time. A string, not a function: the bench's
- * compiler would wrap a function's inner functions in a helper the page does not have.
+ * at the end, as a person's tap would, and tells the bench (`phoneMark('ready', time)`, a binding);
+ * the page's first `input` event is told the same way (`phoneMark('typed', time)`). A string, not a
+ * function: the bench's compiler would wrap a function's inner functions in a helper the page does
+ * not have.
  */
 const watchTheWordsField = `(() => {
-	const marks = {};
-	window.phoneMarks = marks;
-	document.addEventListener('input', () => { marks.typedAt ??= performance.now(); }, true);
+	let typed = false;
+	document.addEventListener('input', () => {
+		if (typed) return;
+		typed = true;
+		window.phoneMark('typed', performance.now());
+	}, true);
 	const look = () => {
 		const field = document.querySelector('[data-client-view] textarea:not([readonly])');
 		if (field && performance.getEntriesByName('first-contentful-paint').length > 0) {
 			field.focus();
 			field.setSelectionRange(field.value.length, field.value.length);
-			marks.readyAt = performance.now();
+			window.phoneMark('ready', performance.now());
 			return;
 		}
 		requestAnimationFrame(look);
 	};
 	requestAnimationFrame(look);
 })();`
+
+/** Rejects with `message` unless `promise` settles within `ms`. */
+function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const bound = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+	return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
+}
 
 /**
  * One load of the client's page on the phone. As soon as the words field shows and is editable, the
@@ -373,6 +378,9 @@ async function phoneLoad(
 	const context = await browser.newContext({ viewport: phoneConditions.viewport, isMobile: true, hasTouch: true });
 	try {
 		if (cookie) await context.addCookies([{ ...parseCookie(cookie), url: origin }]);
+		// The page tells the bench when the field is ready and when it took the keystroke.
+		const marks = { ready: Promise.withResolvers<number>(), typed: Promise.withResolvers<number>() };
+		await context.exposeBinding('phoneMark', (_source, name: keyof typeof marks, at: number) => marks[name].resolve(at));
 		await context.addInitScript({ content: watchTheWordsField });
 		const page = await context.newPage();
 		const cdp = await context.newCDPSession(page);
@@ -385,19 +393,9 @@ async function phoneLoad(
 			uploadThroughput: phoneConditions.uploadBytesPerSecond
 		});
 		const response = await page.goto(`${origin}/meetings/${meetingId}`, { waitUntil: 'commit' });
-		const marks = () => page.evaluate(() => (window as { phoneMarks?: PhoneMarks }).phoneMarks ?? {});
-		const deadline = performance.now() + 120_000;
-		while ((await marks()).readyAt === undefined) {
-			if (performance.now() > deadline) throw new Error('the words field did not become editable within 120 s');
-			await sleep(10);
-		}
+		await within(marks.ready.promise, 120_000, 'the words field did not become editable within 120 s');
 		await page.keyboard.type(` ${marker}`);
-		let typed: PhoneMarks;
-		while ((typed = await marks()).typedAt === undefined) {
-			if (performance.now() > deadline) throw new Error('the words field did not take typing within 120 s');
-			await sleep(10);
-		}
-		const interactiveMs = typed.typedAt ?? NaN;
+		const interactiveMs = await within(marks.typed.promise, 120_000, 'the words field did not take typing within 120 s');
 		const steps = await page.evaluate(() => {
 			const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
 			return { html: nav?.responseEnd ?? NaN, paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN };
