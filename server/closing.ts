@@ -218,7 +218,7 @@ export class Closing {
 		const seriesId = this.#meta(meetingId)?.series_id ?? meetingId;
 		const ids = this.#deps.db
 			.prepare<[string, string], { id: string }>(
-				'SELECT id FROM meetings WHERE id = ? OR series_id = ? ORDER BY created_at, id'
+				'SELECT id FROM meetings WHERE id = ? OR series_id = ? ORDER BY created_at, rowid'
 			)
 			.all(seriesId, seriesId)
 			.map((row) => row.id);
@@ -390,7 +390,7 @@ export class Closing {
 		const baseline = this.#deps.db
 			.prepare<[string, string, string], { score: number }>(
 				`SELECT w.score FROM work_ability_scores w JOIN meetings m ON m.id = w.meeting_id
-				 WHERE (m.id = ? OR m.series_id = ?) AND m.id != ? ORDER BY m.created_at LIMIT 1`
+				 WHERE (m.id = ? OR m.series_id = ?) AND m.id != ? ORDER BY m.created_at, m.rowid LIMIT 1`
 			)
 			.get(seriesId, seriesId, meetingId);
 		const heard = this.#deps.db

@@ -143,7 +143,7 @@ export class FollowUp {
 				? null
 				: (this.#db
 						.prepare<[string], { id: string }>(
-							"SELECT id FROM participants WHERE meeting_id = ? AND role = 'client' AND revoked_at IS NULL ORDER BY created_at LIMIT 1"
+							"SELECT id FROM participants WHERE meeting_id = ? AND role = 'client' AND revoked_at IS NULL ORDER BY created_at, rowid LIMIT 1"
 						)
 						.get(access.meetingId)?.id ?? null);
 		this.#audit?.record('work_ability_recorded', {

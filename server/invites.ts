@@ -40,7 +40,7 @@ export class InviteRepository {
 	valid(participantId: string, now = new Date()): Array<{ id: string; createdAt: string; expiresAt: string }> {
 		return this.#db
 			.prepare<[string, string], { id: string; created_at: string; expires_at: string }>(
-				'SELECT id, created_at, expires_at FROM invites WHERE participant_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at, id'
+				'SELECT id, created_at, expires_at FROM invites WHERE participant_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at, rowid'
 			)
 			.all(participantId, now.toISOString())
 			.map((row) => ({ id: row.id, createdAt: row.created_at, expiresAt: row.expires_at }));
@@ -98,7 +98,7 @@ export class InviteRepository {
 	activeExpiry(participantId: string, now = new Date()): string | null {
 		const row = this.#db
 			.prepare<[string, string], { expires_at: string }>(
-				'SELECT expires_at FROM invites WHERE participant_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC LIMIT 1'
+				'SELECT expires_at FROM invites WHERE participant_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC, rowid DESC LIMIT 1'
 			)
 			.get(participantId, now.toISOString());
 		return row?.expires_at ?? null;

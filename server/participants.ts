@@ -142,7 +142,7 @@ export class ParticipantRepository {
 
 	list(meetingId: string): Participant[] {
 		return this.#db
-			.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE meeting_id = ? ORDER BY created_at, id')
+			.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE meeting_id = ? ORDER BY created_at, rowid')
 			.all(meetingId)
 			.map(toParticipant);
 	}
@@ -177,7 +177,7 @@ export class ParticipantRepository {
 	meetingIdsForUser(userId: string): string[] {
 		return this.#db
 			.prepare<[string], { meeting_id: string }>(
-				'SELECT meeting_id FROM participants WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC'
+				'SELECT meeting_id FROM participants WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, rowid DESC'
 			)
 			.all(userId)
 			.map((row) => row.meeting_id);

@@ -178,7 +178,7 @@ export class Retention {
 		return this.#deps.db
 			.prepare<[string, string], PathMeetingRow>(
 				`SELECT id, coalesce(series_id, id) AS path_id, kind, closed_at, follow_up_date, created_at FROM meetings
-				 WHERE id = ? OR series_id = ? ORDER BY created_at, id`
+				 WHERE id = ? OR series_id = ? ORDER BY created_at, rowid`
 			)
 			.all(pathId, pathId);
 	}
@@ -186,7 +186,7 @@ export class Retention {
 	#allRows(): PathMeetingRow[] {
 		return this.#deps.db
 			.prepare<[], PathMeetingRow>(
-				'SELECT id, coalesce(series_id, id) AS path_id, kind, closed_at, follow_up_date, created_at FROM meetings ORDER BY created_at, id'
+				'SELECT id, coalesce(series_id, id) AS path_id, kind, closed_at, follow_up_date, created_at FROM meetings ORDER BY created_at, rowid'
 			)
 			.all();
 	}

@@ -45,10 +45,10 @@ export class Scribes implements WrittenForPolicy {
 			'INSERT OR IGNORE INTO goals_written_for (meeting_id, goal_id, writer_id, target_id, at) VALUES (?, ?, ?, ?, ?)'
 		);
 		this.#listGoals = deps.db.prepare<[string], { goal_id: string; writer_id: string; target_id: string }>(
-			'SELECT goal_id, writer_id, target_id FROM goals_written_for WHERE meeting_id = ? ORDER BY at, goal_id'
+			'SELECT goal_id, writer_id, target_id FROM goals_written_for WHERE meeting_id = ? ORDER BY at, rowid'
 		);
 		this.#list = deps.db.prepare<[string], { writer_id: string; target_id: string }>(
-			'SELECT writer_id, target_id FROM written_for WHERE meeting_id = ? ORDER BY first_at, writer_id, target_id'
+			'SELECT writer_id, target_id FROM written_for WHERE meeting_id = ? ORDER BY first_at, rowid'
 		);
 	}
 

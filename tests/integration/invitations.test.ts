@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { databasePath } from '../../server/config.js';
 import { DomainError } from '../../server/errors.js';
 import { hashToken } from '../../server/invites.js';
@@ -136,6 +136,27 @@ describe('invitation links', () => {
 		// A link that is not (or no longer) valid: a clear refusal, nothing changes.
 		const again = await refusalOf(() => srv.app.participation.revokeInvite(coordinator.principal, meetingId, participant.id, links[0]!.id));
 		expect(again.code).toBe('not_found');
+	});
+
+	describe('made in the same millisecond', () => {
+		// Timestamps tie often on a fast machine: the lists fall back to the order things were made,
+		// never to the order of their random ids.
+		afterEach(() => {
+			vi.useRealTimers();
+		});
+
+		it('links and participants are listed in the order they were made', () => {
+			vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+			const { participant } = invite('Ilona Väänänen');
+			const issued = Array.from({ length: 6 }, () => srv.app.participation.reissueInvite(coordinator.principal, meetingId, participant.id).id);
+			const listed = srv.app.participation.validInvites(coordinator.principal, meetingId, participant.id).map((link) => link.id);
+			expect(listed.slice(1)).toEqual(issued);
+
+			const names = ['Åke Sjöberg', 'Märta Öhman', 'Päivi Åkerlund', 'Örjan Wäänänen', 'Ülle Ärrälä'];
+			for (const name of names) invite(name);
+			const participants = srv.app.participation.participants(coordinator.principal, meetingId).map((p) => p.name);
+			expect(participants.slice(-names.length)).toEqual(names);
+		});
 	});
 
 	it('a link used to join, then revoked, cannot be used again; the session it gave has ended', async () => {
