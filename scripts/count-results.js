@@ -1,6 +1,7 @@
 // Reads one suite's JSON report and prints "<passed> <failed>" for scripts/test.sh, which sums the
 // suites into the one line CI reads (issue 2, item 9: CI knows neither Vitest's nor Playwright's
-// summaries).
+// summaries). Each failed test follows on a line of its own, so the summary at the end of a long
+// log can name what failed: CI keeps only the log's tail.
 //
 //   node scripts/count-results.js vitest <report.json> <exit code>
 //   node scripts/count-results.js playwright <report.json> <exit code>
@@ -10,14 +11,15 @@
 // but reports no failure (no report, a crash, an error outside any test) counts at least one failure,
 // so the sum never says "0 failed" when a suite did not pass.
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 
 /**
- * @typedef {{ passed: number, failed: number }} Counts
- * @typedef {{ status?: string }} VitestAssertion
- * @typedef {{ status?: string, assertionResults?: VitestAssertion[] }} VitestFile
+ * @typedef {{ passed: number, failed: number, failures: string[] }} Counts
+ * @typedef {{ status?: string, fullName?: string }} VitestAssertion
+ * @typedef {{ status?: string, name?: string, assertionResults?: VitestAssertion[] }} VitestFile
  * @typedef {{ testResults?: VitestFile[] }} VitestReport
- * @typedef {{ status?: string }} PlaywrightTest
- * @typedef {{ tests?: PlaywrightTest[] }} PlaywrightSpec
+ * @typedef {{ status?: string, projectName?: string }} PlaywrightTest
+ * @typedef {{ title?: string, file?: string, line?: number, tests?: PlaywrightTest[] }} PlaywrightSpec
  * @typedef {{ specs?: PlaywrightSpec[], suites?: PlaywrightSuite[] }} PlaywrightSuite
  * @typedef {{ suites?: PlaywrightSuite[], errors?: unknown[] }} PlaywrightReport
  */
@@ -43,24 +45,30 @@ function readReport(file) {
  * @returns {Counts}
  */
 function countVitest(report) {
-	const counts = { passed: 0, failed: 0 };
+	/** @type {Counts} */
+	const counts = { passed: 0, failed: 0, failures: [] };
 	for (const file of report.testResults ?? []) {
+		const where = relative(process.cwd(), file.name ?? '?');
 		const tests = file.assertionResults ?? [];
-		const failedHere = tests.filter((test) => test.status === 'failed').length;
+		const failedHere = tests.filter((test) => test.status === 'failed');
 		counts.passed += tests.filter((test) => test.status === 'passed').length;
-		counts.failed += failedHere;
-		if (file.status === 'failed' && failedHere === 0) counts.failed += 1;
+		counts.failed += failedHere.length;
+		counts.failures.push(...failedHere.map((test) => `${where} › ${test.fullName ?? '?'}`));
+		if (file.status === 'failed' && failedHere.length === 0) {
+			counts.failed += 1;
+			counts.failures.push(`${where} (the file failed outside its tests)`);
+		}
 	}
 	return counts;
 }
 
 /**
  * @param {PlaywrightSuite[]} suites
- * @returns {PlaywrightTest[]} every test case: one per spec and project
+ * @returns {{ test: PlaywrightTest, spec: PlaywrightSpec }[]} every test case: one per spec and project
  */
 function playwrightTests(suites) {
 	return suites.flatMap((suite) => [
-		...(suite.specs ?? []).flatMap((spec) => spec.tests ?? []),
+		...(suite.specs ?? []).flatMap((spec) => (spec.tests ?? []).map((test) => ({ test, spec }))),
 		...playwrightTests(suite.suites ?? [])
 	]);
 }
@@ -73,9 +81,17 @@ function playwrightTests(suites) {
  */
 function countPlaywright(report) {
 	const tests = playwrightTests(report.suites ?? []);
+	const failedTests = tests.filter(({ test }) => test.status === 'unexpected');
+	const errors = report.errors?.length ?? 0;
 	return {
-		passed: tests.filter((test) => test.status === 'expected' || test.status === 'flaky').length,
-		failed: tests.filter((test) => test.status === 'unexpected').length + (report.errors?.length ?? 0)
+		passed: tests.filter(({ test }) => test.status === 'expected' || test.status === 'flaky').length,
+		failed: failedTests.length + errors,
+		failures: [
+			...failedTests.map(
+				({ test, spec }) => `[${test.projectName ?? '?'}] ${spec.file ?? '?'}:${spec.line ?? '?'} › ${spec.title ?? '?'}`
+			),
+			...(errors > 0 ? [`${errors} error(s) outside any test`] : [])
+		]
 	};
 }
 
@@ -89,17 +105,20 @@ function count(args) {
 	const report = readReport(file);
 	if (kind === 'playwright-not-run') {
 		const listed = report ? playwrightTests(/** @type {PlaywrightReport} */ (report).suites ?? []).length : 0;
-		return { passed: 0, failed: Math.max(listed, 1) };
+		return { passed: 0, failed: Math.max(listed, 1), failures: ['every test: they could not run'] };
 	}
 	/** @type {Counts} */
 	let counts;
-	if (!report) counts = { passed: 0, failed: 0 };
+	if (!report) counts = { passed: 0, failed: 0, failures: [] };
 	else if (kind === 'vitest') counts = countVitest(/** @type {VitestReport} */ (report));
 	else if (kind === 'playwright') counts = countPlaywright(/** @type {PlaywrightReport} */ (report));
 	else throw new Error(`unknown kind of report: ${kind}`);
-	if (Number(exitCode ?? 0) !== 0 && counts.failed === 0) counts.failed = 1;
+	if (Number(exitCode ?? 0) !== 0 && counts.failed === 0) {
+		counts.failed = 1;
+		counts.failures.push(`${kind} exited with ${exitCode} but its report names no failed test`);
+	}
 	return counts;
 }
 
-const { passed, failed } = count(process.argv.slice(2));
-console.log(`${passed} ${failed}`);
+const { passed, failed, failures } = count(process.argv.slice(2));
+console.log([`${passed} ${failed}`, ...failures].join('\n'));

@@ -27,11 +27,24 @@ record() {
 	table+=("$(printf '  %-26s %4d passed, %4d failed   %4ds' "$1" "$2" "$3" "$4")")
 }
 
-# count <kind> <report> [exit code] -> "<passed> <failed>"; a counter that cannot read counts one failure.
+# Each failed test's name, printed again in the summary: CI keeps only the log's tail.
+failures=()
+
+# count <kind> <report> [exit code]: sets p and f to the suite's passed and failed counts and adds
+# its failed tests to failures; a counter that cannot read counts one failure.
 count() {
-	local counts
-	counts=$(node scripts/count-results.js "$@") && [[ $counts =~ ^[0-9]+\ [0-9]+$ ]] || counts="0 1"
-	echo "$counts"
+	local out line
+	if out=$(node scripts/count-results.js "$@") && [[ ${out%%$'\n'*} =~ ^([0-9]+)\ ([0-9]+)$ ]]; then
+		p=${BASH_REMATCH[1]}
+		f=${BASH_REMATCH[2]}
+		while IFS= read -r line; do
+			[[ -n $line ]] && failures+=("$line")
+		done < <(tail -n +2 <<<"$out")
+	else
+		p=0
+		f=1
+		failures+=("the $1 report could not be counted")
+	fi
 }
 
 # Playwright cannot download its browsers here: it drives Debian's Chromium.
@@ -68,7 +81,7 @@ start=$SECONDS
 rm -f "$vitest_report"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$vitest_report"
 status=$?
-read -r p f <<<"$(count vitest "$vitest_report" "$status")"
+count vitest "$vitest_report" "$status"
 record 'vitest (unit, integration)' "$p" "$f" $((SECONDS - start))
 
 section 'End-to-end tests (Playwright: dev server and production build, with and without JavaScript)'
@@ -77,16 +90,20 @@ rm -f "$playwright_report"
 if [[ $built == yes ]]; then
 	npx playwright test
 	status=$?
-	read -r p f <<<"$(count playwright "$playwright_report" "$status")"
+	count playwright "$playwright_report" "$status"
 else
 	# The production server cannot start without a build: every end-to-end test counts as failed.
 	echo 'The build failed, so the end-to-end tests cannot run; each counts as failed.'
 	PLAYWRIGHT_JSON_OUTPUT_FILE="$playwright_report" npx playwright test --list --reporter=json >/dev/null
-	read -r p f <<<"$(count playwright-not-run "$playwright_report")"
+	count playwright-not-run "$playwright_report"
 fi
 record 'playwright (all projects)' "$p" "$f" $((SECONDS - start))
 
 section 'Summary'
 printf '%s\n' "${table[@]}"
+if [[ ${#failures[@]} -gt 0 ]]; then
+	echo '  Failed:'
+	printf '    ✗ %s\n' "${failures[@]}"
+fi
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
