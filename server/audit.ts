@@ -40,7 +40,8 @@ export type AuditAction =
 	| 'scribe_named'
 	| 'scribe_removed'
 	| 'written_for'
-	| 'invite_revoked';
+	| 'invite_revoked'
+	| 'invite_opened';
 
 /** Every action, in the order docs/api.md lists them: the CSV and the page label each one. */
 export const auditActions: readonly AuditAction[] = [
@@ -80,7 +81,8 @@ export const auditActions: readonly AuditAction[] = [
 	'scribe_named',
 	'scribe_removed',
 	'written_for',
-	'invite_revoked'
+	'invite_revoked',
+	'invite_opened'
 ];
 
 /**

@@ -233,6 +233,18 @@ export class Participation {
 	}
 
 	/**
+	 * The invitation page: what `preview` shows, recorded in the meeting's audit trail as
+	 * `invite_opened`. The page shows the meeting's title, the participant's name and, to the client,
+	 * the consent given before, to whoever holds the link: a link opened by someone it was not meant
+	 * for is then in the trail too, not only one that was refused or redeemed.
+	 */
+	open(token: string, address: string): InvitePreview {
+		const preview = this.preview(token, address);
+		this.#deps.audit.record('invite_opened', { meetingId: preview.meeting.id, detail: { participantId: preview.participant.id } });
+		return preview;
+	}
+
+	/**
 	 * Joins by invitation: keeps the name the guest chose beside the coordinator's record of them, records
 	 * the client's consent, and starts a guest session bound to this one meeting and participant.
 	 */

@@ -21,6 +21,9 @@ test('the coordinator downloads the client’s audit trail from the audit page, 
 	expect(created.status(), await created.text()).toBe(201);
 	const { id: meetingId } = (await created.json()) as { id: string };
 	const { inviteUrl } = await world.invite(desk, meetingId, { name: 'Eeva Äijälä', role: 'client' });
+	// Opening the link shows the meeting's title to whoever holds it: that is recorded before any join.
+	const opener = await world.anonymous();
+	expect((await opener.request.get(new URL(inviteUrl).pathname)).status()).toBe(200);
 	const client = await world.guest(inviteUrl, 'Eeva Äijälä', ['health']);
 
 	// The client opens the meeting page and reads the plan over the API: both answered, both recorded.
@@ -33,6 +36,7 @@ test('the coordinator downloads the client’s audit trail from the audit page, 
 	// Labels, not raw keys; the client's reads with the client's name.
 	await expect(table.getByRole('row').filter({ hasText: 'Eeva Äijälä' }).filter({ hasText: fi.audit_action_meeting_viewed })).toHaveCount(2);
 	await expect(table).not.toContainText('meeting_viewed');
+	await expect(table.getByRole('row').filter({ hasText: fiAudit.audit_action_invite_opened }).filter({ hasText: 'Eeva Äijälä' })).toHaveCount(1);
 
 	const download = page.waitForEvent('download');
 	await page.getByRole('link', { name: fiAudit.audit_download_meeting }).click();
@@ -48,6 +52,7 @@ test('the coordinator downloads the client’s audit trail from the audit page, 
 	expect(sessions.size).toBe(1);
 	expect([...sessions][0]).toMatch(/^[0-9a-f]{12}$/);
 	// Looking at the page and downloading are in the trail too.
+	expect(rows.filter((row) => row.includes('"En inbjudningslänk öppnades"') && row.includes('Eeva Äijälä'))).toHaveLength(1);
 	expect(csv).toContain('"Tittade på loggen"');
 	expect(csv).toContain('"Laddade ner loggen"');
 });

@@ -138,6 +138,26 @@ describe('invitation links', () => {
 		expect(again.code).toBe('not_found');
 	});
 
+	it('opening a link is in the meeting’s trail, once for each time the page is shown; a refused one only as refused', async () => {
+		const { participant, token } = invite('Ebba Lindqvist');
+		const trail = () => srv.app.audit.forMeeting(meetingId).filter((event) => event.action === 'invite_opened' || event.action === 'invite_refused');
+		const before = trail().length;
+		const shown = srv.app.participation.open(token, freshAddress());
+		expect(shown.participant.name).toBe('Ebba Lindqvist');
+		const opened = trail().slice(before);
+		expect(opened).toEqual([
+			expect.objectContaining({ action: 'invite_opened', actorUserId: null, actorParticipantId: null, detail: { participantId: participant.id } })
+		]);
+		// Joining checks the link again without counting it as opened twice.
+		await srv.app.participation.join(token, { name: 'Ebba Lindqvist' }, freshAddress());
+		expect(trail().slice(before)).toHaveLength(1);
+		// A revoked link: refused and recorded as refused, not as opened.
+		await srv.app.participation.revoke(coordinator.principal, meetingId, participant.id);
+		const refusal = await refusalOf(() => srv.app.participation.open(token, freshAddress()));
+		expect(refusal.code).toBe('forbidden');
+		expect(trail().slice(before).map((event) => event.action)).toEqual(['invite_opened', 'invite_refused']);
+	});
+
 	describe('made in the same millisecond', () => {
 		// Timestamps tie often on a fast machine: the lists fall back to the order things were made,
 		// never to the order of their random ids.

@@ -47,7 +47,8 @@ const actions: Record<string, Label> = {
 	scribe_named: m.scribe_audit_scribe_named,
 	scribe_removed: m.scribe_audit_scribe_removed,
 	written_for: m.scribe_audit_written_for,
-	invite_revoked: m.scribe_audit_invite_revoked
+	invite_revoked: m.scribe_audit_invite_revoked,
+	invite_opened: m.audit_action_invite_opened
 };
 
 /** The actions this table names (the unit test holds it to server/audit.ts). */

@@ -25,7 +25,7 @@ function refuse(cause: unknown): never {
 
 export const load: PageServerLoad = ({ params, locals, getClientAddress }) => {
 	try {
-		const preview = locals.app.participation.preview(params.token, getClientAddress());
+		const preview = locals.app.participation.open(params.token, getClientAddress());
 		const { meeting, participant } = preview;
 		return {
 			meeting: {
