@@ -1,7 +1,9 @@
 /**
  * Which Verkosto code a run measures. By default the project's working tree; with `--verkosto-commit REV`
  * a clean export of that commit (git archive) under tmp/bench/, using the project's node_modules, so a
- * figure can be tied to a commit while the working tree changes.
+ * figure can be tied to a commit while the working tree changes. The export's message catalogs are
+ * compiled as `npm run check` compiles them: the server imports them (the audit trail's CSV), and
+ * they are generated, not committed.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,6 +48,13 @@ export function exportCommit(rev: string): VerkostoSource {
 		const archive = execFileSync('git', ['archive', '--format=tar', commit], { cwd: projectRoot, maxBuffer: 512 * 2 ** 20, timeout: 60_000 });
 		execFileSync('tar', ['-x', '-C', root], { input: archive, timeout: 60_000 });
 		fs.symlinkSync(path.join(projectRoot, 'node_modules'), path.join(root, 'node_modules'));
+	}
+	if (!fs.existsSync(path.join(root, 'src/lib/paraglide/messages.js'))) {
+		execFileSync(path.join(projectRoot, 'node_modules/.bin/paraglide-js'), ['compile', '--project', './project.inlang', '--outdir', './src/lib/paraglide'], {
+			cwd: root,
+			stdio: 'ignore',
+			timeout: 120_000
+		});
 	}
 	if (!fs.existsSync(path.join(root, 'COMMIT'))) fs.writeFileSync(path.join(root, 'COMMIT'), `${commit}\n`);
 	return { root, commit, uncommitted: [] };
