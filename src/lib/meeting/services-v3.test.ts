@@ -22,13 +22,7 @@ import {
 	shiftMonth,
 	updateService
 } from './index';
-
-function exchange(a: Y.Doc, b: Y.Doc): void {
-	const toB = Y.encodeStateAsUpdate(a, Y.encodeStateVector(b));
-	const toA = Y.encodeStateAsUpdate(b, Y.encodeStateVector(a));
-	Y.applyUpdate(b, toB);
-	Y.applyUpdate(a, toA);
-}
+import { exchange } from '../../../tests/helpers/replicas';
 
 const kuntoutus = {
 	catalogueId: 'cat-kuntoutus',

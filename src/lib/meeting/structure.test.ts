@@ -17,14 +17,7 @@ import {
 	schemaVersion,
 	setGoalLevel
 } from './index';
-
-/** Exchanges what each replica lacks, both ways, as a sync over the server does. */
-function exchange(a: Y.Doc, b: Y.Doc): void {
-	const toB = Y.encodeStateAsUpdate(a, Y.encodeStateVector(b));
-	const toA = Y.encodeStateAsUpdate(b, Y.encodeStateVector(a));
-	Y.applyUpdate(b, toB);
-	Y.applyUpdate(a, toA);
-}
+import { exchange } from '../../../tests/helpers/replicas';
 
 /** A document as a v1 writer left it: nested perspectives, a goal without `gas`, schema version 1. */
 function v1Document(): Y.Doc {
