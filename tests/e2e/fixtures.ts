@@ -90,6 +90,8 @@ export interface ParticipantInput {
 	organisation?: string;
 	presence?: 'room' | 'remote';
 	access?: 'edit' | 'view';
+	/** An existing account, added directly: no invitation link (`inviteUrl` is then null). */
+	userId?: string;
 }
 
 /** Factories that build each test's own people and meetings, so no spec depends on another's data. */
