@@ -7,6 +7,7 @@ import { loadRefusal, signInFirst } from '$lib/server/navigation';
 import { isDomainError } from '$lib/server/http';
 import type { Principal } from '../../../../../server/policy.js';
 import type { Actions, PageServerLoad } from './$types';
+import { joinUrl } from '$lib/server/join-url';
 
 /** Who takes part in a meeting, and their invitations: the meeting's coordinators only. */
 export const load: PageServerLoad = ({ params, locals, url }) => {
@@ -59,7 +60,7 @@ export const load: PageServerLoad = ({ params, locals, url }) => {
 
 /** The link and its QR code, shown once: only the token's hash is kept. */
 function invitation(url: URL, name: string, invite: { token: string; expiresAt: string }) {
-	const href = new URL(`/join/${invite.token}`, url.origin).href;
+	const href = joinUrl(url, invite.token);
 	return { name, url: href, qrSvg: renderSVG(href, { ecc: 'M', border: 4 }), expiresAt: invite.expiresAt };
 }
 

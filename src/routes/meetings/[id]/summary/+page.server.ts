@@ -7,6 +7,7 @@ import { isDomainError } from '$lib/server/http';
 import { loadRefusal, signInFirst } from '$lib/server/navigation';
 import { helsinkiLocalToInstant } from '$lib/time/helsinki';
 import type { Actions, PageServerLoad } from './$types';
+import { joinUrl } from '$lib/server/join-url';
 
 /**
  * The summary of a closed meeting (issue #6): its plan version, a short excerpt for each
@@ -91,7 +92,7 @@ export const actions: Actions = {
 					title: meeting.title,
 					kind: values.kind,
 					invites: invites.map((invite) => {
-						const href = new URL(`/join/${invite.token}`, url.origin).href;
+						const href = joinUrl(url, invite.token);
 						const person = participants.get(invite.participantId);
 						return {
 							participantId: invite.participantId,

@@ -2,6 +2,7 @@ import { json } from '@sveltejs/kit';
 import { FollowUpRequest, type FollowUpStarted } from '$lib/protocol/closing';
 import { apiError, readJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
+import { joinUrl } from '$lib/server/join-url';
 
 /**
  * `POST /api/meetings/:id/follow-up` `{kind, title, scheduledAt?}` → 201 `{ id, invites }`: a new
@@ -17,7 +18,7 @@ export const POST: RequestHandler = async ({ params, request, locals, url }) => 
 				id: meeting.id,
 				invites: invites.map(({ participantId, token, expiresAt }) => ({
 					participantId,
-					inviteUrl: new URL(`/join/${token}`, url.origin).href,
+					inviteUrl: joinUrl(url, token),
 					expiresAt
 				}))
 			} satisfies FollowUpStarted,

@@ -2,6 +2,7 @@ import { json } from '@sveltejs/kit';
 import { NewParticipant } from '$lib/protocol/participants';
 import { apiError, readJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
+import { joinUrl } from '$lib/server/join-url';
 
 /**
  * `POST /api/meetings/:id/participants` → 201 `{ id, inviteUrl }` (inviteUrl is null for an account).
@@ -14,7 +15,7 @@ export const POST: RequestHandler = async ({ request, params, locals, url }) => 
 		return json(
 			{
 				id: participant.id,
-				inviteUrl: invite ? new URL(`/join/${invite.token}`, url.origin).href : null,
+				inviteUrl: invite ? joinUrl(url, invite.token) : null,
 				inviteExpiresAt: invite?.expiresAt ?? null
 			},
 			{ status: 201, headers: { 'cache-control': 'no-store' } }

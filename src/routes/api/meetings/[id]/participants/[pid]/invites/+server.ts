@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { apiError } from '$lib/server/http';
 import type { RequestHandler } from './$types';
+import { joinUrl } from '$lib/server/join-url';
 
 /**
  * `GET /api/meetings/:id/participants/:pid/invites` → 200 `{ invites: [{ id, createdAt, expiresAt }] }`:
@@ -24,7 +25,7 @@ export const POST: RequestHandler = ({ params, locals, url }) => {
 	try {
 		const invite = locals.app.participation.reissueInvite(locals.principal, params.id, params.pid);
 		return json(
-			{ id: invite.id, inviteUrl: new URL(`/join/${invite.token}`, url.origin).href, expiresAt: invite.expiresAt },
+			{ id: invite.id, inviteUrl: joinUrl(url, invite.token), expiresAt: invite.expiresAt },
 			{ status: 201, headers: { 'cache-control': 'no-store' } }
 		);
 	} catch (cause) {
