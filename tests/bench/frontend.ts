@@ -321,7 +321,6 @@ function nearestRankP99(values: number[]): number {
 	return sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? NaN;
 }
 
-/** What the page itself records during a phone load (`watchTheWordsField`). */
 /**
  * Runs in the page before its own scripts (an init script), so that the bench needs no script of its
  * own in the page while it loads (Playwright's selector engine alone takes a quarter of a second to
